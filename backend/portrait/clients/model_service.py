@@ -1,0 +1,271 @@
+"""The one HTTP client the API uses to call the model service (``portrait_models``).
+
+Imports only the standard library and ``requests``: no numpy/OpenCV/onnxruntime and nothing
+else from ``portrait``, so any API module may import it without pulling in heavy deps.
+
+Error mapping for the API (fail closed, never 500):
+
+* :class:`ModelServiceUnavailable` -- connection refused/reset, connect or read timeout, any
+  5xx, a 3xx, or a response that is not the documented JSON. Map to **503** with
+  ``Retry-After`` (``exc.retry_after`` when the service sent one, else a default) and do not
+  save the image.
+* :class:`ModelInputRefused` -- the service answered 4xx: the image itself was refused
+  (415 not an image, 422 corrupt/undecodable, 413 too large or too many pixels, 404 unknown
+  model/version). ``exc.status``/``exc.detail``/``exc.problem`` carry the service's
+  problem+json. Map 413/415/422 to the same status for the user; a 404 means the API asked for
+  a model the service does not host (a configuration error -- map to 503).
+
+Retries: only on connection errors (nothing reached the service), ``retries`` extra attempts
+with a short back-off. Read timeouts are not retried: the caller's latency budget is
+``connect_timeout * (retries + 1) + read_timeout`` plus a few tens of ms of back-off.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+__all__ = [
+    "AvatarAnalysis",
+    "Box",
+    "Detection",
+    "Face",
+    "ModelInputRefused",
+    "ModelServiceClient",
+    "ModelServiceError",
+    "ModelServiceUnavailable",
+    "Prediction",
+]
+
+_BACKOFF_S = 0.05
+
+
+class ModelServiceError(Exception):
+    """Base class of every error this client raises."""
+
+
+class ModelServiceUnavailable(ModelServiceError):
+    """The service could not give a usable answer (down, slow, 5xx, garbage). API: 503."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ModelInputRefused(ModelServiceError):
+    """The service refused the input with a 4xx; ``status`` and ``detail`` say why."""
+
+    def __init__(self, status: int, detail: str, problem: dict[str, Any] | None = None) -> None:
+        super().__init__(f"model service refused the input ({status}): {detail}")
+        self.status = status
+        self.detail = detail
+        self.problem = problem or {}
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in upright original-image pixels."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One NudeNet detection: ``label`` (e.g. ``FACE_FEMALE``), ``score`` in [0, 1], ``box``."""
+
+    label: str
+    score: float
+    box: Box
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face the crop model used; ``source`` is the detector (``haar`` or ``nudenet``)."""
+
+    box: Box
+    source: str
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A raw ``/v1/models/{name}/predict`` answer: the model's ``result`` and who produced it."""
+
+    result: dict[str, Any]
+    model: str
+    version: str
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class AvatarAnalysis:
+    """The avatar pipeline's answer. ``crop``/``method`` are None when the image is explicit."""
+
+    explicit: bool
+    reasons: tuple[str, ...]
+    threshold: float
+    detections: tuple[Detection, ...]
+    crop: Box | None
+    faces: tuple[Face, ...]
+    method: str | None
+    image_width: int
+    image_height: int
+    moderation_model: str
+    moderation_version: str
+    crop_model: str
+    crop_version: str
+    duration_ms: float
+
+
+class ModelServiceClient:
+    """Calls the model service at ``base_url`` (e.g. ``http://127.0.0.1:8001``). Thread-safe."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        connect_timeout: float = 2.0,
+        read_timeout: float = 10.0,
+        retries: int = 2,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = (connect_timeout, read_timeout)
+        self.retries = max(0, int(retries))
+        # requests.Session is not documented as thread-safe: one per thread, each pooled.
+        self._local = threading.local()
+
+    def analyze_avatar(
+        self, image: bytes, *, content_type: str, aspect: float = 1.0
+    ) -> AvatarAnalysis:
+        """Moderates ``image`` and, unless explicit, finds the crop for ``aspect`` (w/h)."""
+        body = self._post("/v1/pipelines/avatar", image, content_type, {"aspect": aspect})
+        try:
+            return _parse_avatar(body)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelServiceUnavailable(f"unexpected avatar pipeline response: {exc!r}") from exc
+
+    def predict(
+        self,
+        name: str,
+        image: bytes,
+        *,
+        version: str | None = None,
+        content_type: str = "application/octet-stream",
+        **options: Any,
+    ) -> Prediction:
+        """Runs one model (latest version, or the pinned ``version``); options go in the query."""
+        path = f"/v1/models/{quote(name, safe='')}"
+        if version is not None:
+            path += f"/versions/{quote(str(version), safe='')}"
+        body = self._post(path + "/predict", image, content_type, options)
+        try:
+            meta = body["metadata"]
+            return Prediction(
+                result=dict(body["result"]),
+                model=str(meta["model"]),
+                version=str(meta["version"]),
+                duration_ms=float(meta["duration_ms"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelServiceUnavailable(f"unexpected predict response: {exc!r}") from exc
+
+    def ready(self) -> bool:
+        """True when the service answers ``/readyz`` with 200 (models loaded). Never raises."""
+        try:
+            response = self._send("GET", "/readyz")
+        except ModelServiceUnavailable:
+            return False
+        return response.status_code == 200
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+        return session
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        url = self.base_url + path
+        for attempt in range(self.retries + 1):
+            try:
+                return self._session().request(method, url, timeout=self.timeout, **kwargs)
+            except requests.ReadTimeout as exc:
+                raise ModelServiceUnavailable(f"model service timed out: {url}") from exc
+            except requests.ConnectionError as exc:
+                if attempt == self.retries:
+                    raise ModelServiceUnavailable(f"model service unreachable: {url}") from exc
+                time.sleep(_BACKOFF_S * (attempt + 1))
+            except requests.RequestException as exc:
+                raise ModelServiceUnavailable(f"model service request failed: {exc!r}") from exc
+        raise AssertionError("unreachable")  # the loop always returns or raises
+
+    def _post(
+        self, path: str, image: bytes, content_type: str, params: dict[str, Any]
+    ) -> dict[str, Any]:
+        response = self._send(
+            "POST", path, data=image, params=params, headers={"Content-Type": content_type}
+        )
+        status = response.status_code
+        if 400 <= status < 500:
+            problem = _json_or_none(response) or {}
+            detail = problem.get("detail") or problem.get("title") or response.reason or ""
+            raise ModelInputRefused(status, str(detail), problem)
+        if status != 200:
+            raise ModelServiceUnavailable(
+                f"model service answered {status}", retry_after=_retry_after(response)
+            )
+        body = _json_or_none(response)
+        if not isinstance(body, dict):
+            raise ModelServiceUnavailable("model service answered 200 with a non-JSON body")
+        return body
+
+
+def _json_or_none(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _retry_after(response: requests.Response) -> int | None:
+    value = response.headers.get("Retry-After", "")
+    return int(value) if value.isdigit() else None
+
+
+def _box(raw: dict[str, Any]) -> Box:
+    return Box(int(raw["x"]), int(raw["y"]), int(raw["width"]), int(raw["height"]))
+
+
+def _detection(raw: dict[str, Any]) -> Detection:
+    x, y, w, h = (int(v) for v in raw["box"])
+    return Detection(label=str(raw["label"]), score=float(raw["score"]), box=Box(x, y, w, h))
+
+
+def _parse_avatar(body: dict[str, Any]) -> AvatarAnalysis:
+    result, meta = body["result"], body["metadata"]
+    moderation, crop = result["moderation"], result["crop"]
+    models = meta["models"]
+    return AvatarAnalysis(
+        explicit=bool(moderation["explicit"]),
+        reasons=tuple(str(r) for r in moderation["reasons"]),
+        threshold=float(moderation["threshold"]),
+        detections=tuple(_detection(d) for d in moderation["detections"]),
+        crop=_box(crop["crop"]) if crop else None,
+        faces=tuple(Face(_box(f), str(f["source"])) for f in crop["faces"]) if crop else (),
+        method=str(crop["method"]) if crop else None,
+        image_width=int(result["image"]["width"]),
+        image_height=int(result["image"]["height"]),
+        moderation_model=str(models["moderation"]["model"]),
+        moderation_version=str(models["moderation"]["version"]),
+        crop_model=str(models["crop"]["model"]),
+        crop_version=str(models["crop"]["version"]),
+        duration_ms=float(meta["duration_ms"]),
+    )
