@@ -1,0 +1,73 @@
+"""Any Pillow mode with any embedded ICC profile -> 8-bit sRGB RGB with no alpha.
+
+Two steps so the expensive part runs on the small image: `to_resizable` first turns modes
+Pillow cannot resample well (P, 1, 16-bit) into ones it can; the caller resizes; `to_srgb` then
+flattens alpha and converts colours.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from PIL import Image, ImageCms
+
+log = logging.getLogger(__name__)
+
+# Transparent areas become this light neutral grey: reads as "no background" on light and dark
+# UIs alike, and the smart-crop model does not mistake it for skin or an object.
+BACKGROUND = (238, 238, 238)
+ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def to_resizable(image: Image.Image) -> Image.Image:
+    """Palette, bilevel and 16-bit/float images -> L, LA, RGB or RGBA (resampling works there)."""
+    mode = image.mode
+    if mode in ("P", "PA"):
+        has_alpha = mode == "PA" or "transparency" in image.info
+        return image.convert("RGBA" if has_alpha else "RGB")
+    if mode == "1":
+        return image.convert("L")
+    if mode.startswith("I;16") or mode in ("I", "F"):
+        # Pillow clips 16-bit values to 255 when converting to L; scale them down instead.
+        return image.convert("I").point(lambda value: value / 256).convert("L")
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """Composites transparent pixels onto BACKGROUND; keeps the image's own colour space."""
+    if image.mode not in ALPHA_MODES:
+        return image
+    rgba = image.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, BACKGROUND)
+    flat.paste(rgba, mask=rgba.getchannel("A"))
+    return flat
+
+
+def _profile_mode_matches(profile: ImageCms.ImageCmsProfile, mode: str) -> bool:
+    # An ICC profile for another colour space (e.g. an RGB profile on a greyscale image) is a
+    # file error we tolerate: littlecms would refuse the transform.
+    space = profile.profile.xcolor_space.strip()
+    return {"RGB": "RGB", "CMYK": "CMYK", "L": "GRAY"}.get(mode) == space
+
+
+def to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """Returns an RGB image in sRGB. Untagged images are taken to be sRGB already (web rule)."""
+    image = _flatten(image)
+    if image.mode not in ("RGB", "CMYK", "L"):
+        image = image.convert("RGB")  # YCbCr, LAB and friends: Pillow knows the maths
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if _profile_mode_matches(source, image.mode):
+                return ImageCms.profileToProfile(
+                    image,
+                    source,
+                    _SRGB,
+                    renderingIntent=ImageCms.Intent.PERCEPTUAL,
+                    outputMode="RGB",
+                )
+        except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+            log.info("ignoring unusable ICC profile: %s", exc)
+    return image if image.mode == "RGB" else image.convert("RGB")
