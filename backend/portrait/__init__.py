@@ -1,0 +1,73 @@
+"""Portrait API: the Flask application factory.
+
+Configuration flows defaults -> environment -> `test_config` through one validated
+`Settings` object (portrait.config); extensions are initialised with `init_app`; the
+blueprints come from the one list in portrait.api.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portrait.config import OPTIONS_BY_NAME, Settings
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    settings = Settings.load(os.environ, test_config)
+    app = Flask(__name__)
+    app.config.from_mapping(settings.flask_config())
+    # Test overrides that are not settings (e.g. a Flask or extension key) apply last.
+    app.config.from_mapping(
+        {k: v for k, v in (test_config or {}).items() if k not in OPTIONS_BY_NAME}
+    )
+    app.extensions["portrait.settings"] = settings
+    logging.getLogger("portrait").setLevel(settings["LOG_LEVEL"])
+    if settings["PROXY_HOPS"]:
+        hops = settings["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    _init_extensions(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portrait import db, errors, web
+    from portrait.api import BLUEPRINTS
+    from portrait.extensions import api, cors, jwt, limiter
+    from portrait.security import init_jwt
+    from portrait.services.health import add_readiness_check, check_database
+
+    db.init_app(app)  # after importing the blueprints: their models register for indexing
+    add_readiness_check(app, "database", lambda: check_database(app))
+    api.init_app(app)
+    _declare_security_schemes(api)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    jwt.init_app(app)
+    init_jwt(jwt)
+    limiter.init_app(app)
+    if app.config["CORS_ORIGINS"]:
+        cors.init_app(
+            app,
+            resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+            supports_credentials=True,
+            expose_headers=["ETag", "Retry-After", "Location"],
+        )
+    web.init_app(app)
+    errors.init_app(app)  # last: replaces the handlers the extensions registered
+
+
+def _declare_security_schemes(api) -> None:
+    components = api.spec.components
+    bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    components.security_scheme("bearerAuth", {**bearer, "description": "Access token"})
+    components.security_scheme("refreshBearer", {**bearer, "description": "Refresh token"})
+    components.security_scheme(
+        "refreshCookie",
+        {"type": "apiKey", "in": "cookie", "name": "refresh_token_cookie"},
+    )

@@ -1,0 +1,124 @@
+"""Sign-up, login, token refresh (rotating) and logout."""
+
+from __future__ import annotations
+
+from flask import after_this_request, current_app, request
+from flask_jwt_extended import (
+    get_jwt,
+    get_jwt_request_location,
+    jwt_required,
+    set_refresh_cookies,
+    unset_jwt_cookies,
+)
+from flask_smorest import Blueprint
+
+from portrait.extensions import limiter
+from portrait.models.user import email_key
+from portrait.schemas.auth import (
+    AuthSchema,
+    ClientQuerySchema,
+    LoginSchema,
+    SignupSchema,
+    TokenPairSchema,
+)
+from portrait.services import accounts, sessions
+from portrait.services.sessions import TokenPair
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
+
+REFRESH_SECURITY = [{"refreshBearer": []}, {"refreshCookie": []}]
+
+
+def _limit(option: str):
+    """Limits are read from the config per request, so each app (and test) sets its own."""
+    return lambda: current_app.config[option]
+
+
+def _account_key() -> str:
+    body = request.get_json(silent=True)
+    email = body.get("email") if isinstance(body, dict) else None
+    return "account:" + (email_key(email) if isinstance(email, str) else "")
+
+
+def _user_agent() -> str:
+    return request.headers.get("User-Agent", "")
+
+
+def _deliver(pair: TokenPair, client: str, **extra) -> dict:
+    """Mobile clients get the refresh token in the body; browsers get it as an httpOnly
+    cookie only, where page scripts (and so XSS) cannot read it."""
+
+    @after_this_request
+    def _headers(response):
+        response.headers["Cache-Control"] = "no-store"  # tokens must not sit in caches
+        if client == "browser":
+            set_refresh_cookies(response, pair.refresh_token)
+        return response
+
+    body = {"access_token": pair.access_token, "expires_in": pair.expires_in, **extra}
+    if client == "mobile":
+        body["refresh_token"] = pair.refresh_token
+    return body
+
+
+@bp.route("/signup", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_SIGNUP"))
+@bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(SignupSchema)
+@bp.response(201, AuthSchema)
+@bp.alt_response(409, response="CONFLICT")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
+@bp.doc(operationId="signup")
+def signup(data, client):
+    """Create an account and start a session."""
+    user, pair = accounts.signup(data=data, user_agent=_user_agent())
+    return _deliver(pair, client, user=user)
+
+
+@bp.route("/login", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_LOGIN"))
+@limiter.limit(
+    _limit("RATELIMIT_LOGIN_FAILURES"),
+    key_func=_account_key,
+    deduct_when=lambda response: response.status_code == 401,
+)
+@bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(LoginSchema)
+@bp.response(200, AuthSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
+@bp.doc(operationId="login")
+def login(data, client):
+    """Log in with email and password and start a session."""
+    user, pair = accounts.login(**data, user_agent=_user_agent())
+    return _deliver(pair, client, user=user)
+
+
+@bp.route("/refresh", methods=["POST"])
+@limiter.limit(_limit("RATELIMIT_REFRESH"))
+@bp.response(200, TokenPairSchema)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
+@bp.doc(operationId="refreshTokens", security=REFRESH_SECURITY)
+@jwt_required(refresh=True)
+def refresh():
+    """Spend the refresh token for a new token pair (reuse revokes the session)."""
+    claims = get_jwt()
+    pair = sessions.rotate_session(sid=claims["sid"], jti=claims["jti"], user_id=claims["sub"])
+    client = "browser" if get_jwt_request_location() == "cookies" else "mobile"
+    return _deliver(pair, client)
+
+
+@bp.route("/logout", methods=["POST"])
+@bp.response(204)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.doc(operationId="logout", security=[{"bearerAuth": []}, *REFRESH_SECURITY])
+@jwt_required(verify_type=False)
+def logout():
+    """End the session of the presented access or refresh token."""
+    sessions.revoke_session(sid=get_jwt()["sid"], reason="logout")
+
+    @after_this_request
+    def _forget_cookies(response):
+        unset_jwt_cookies(response)
+        return response

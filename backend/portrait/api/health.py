@@ -1,0 +1,37 @@
+"""Liveness and readiness probes, at the root (not under /api/v1) as orchestrators expect."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from flask_smorest import Blueprint
+
+from portrait.errors import ServiceUnavailable
+from portrait.services.health import run_checks
+
+bp = Blueprint("health", __name__, description="Process and dependency health")
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String()
+    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+
+
+@bp.route("/healthz")
+@bp.response(200, HealthSchema)
+@bp.doc(operationId="health")
+def healthz():
+    """The process is up."""
+    return {"status": "ok"}
+
+
+@bp.route("/readyz")
+@bp.response(200, HealthSchema)
+@bp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@bp.doc(operationId="readiness")
+def readyz():
+    """The database and the other dependencies answer."""
+    checks = run_checks(app=current_app)
+    if any(result != "ok" for result in checks.values()):
+        raise ServiceUnavailable("Not ready: a dependency is unavailable.", checks=checks)
+    return {"status": "ready", "checks": checks}

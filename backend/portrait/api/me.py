@@ -1,0 +1,69 @@
+"""The signed-in user's own account: read, edit (ETag/If-Match), password, deletion."""
+
+from __future__ import annotations
+
+from flask import after_this_request
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_cookies
+from flask_smorest import Blueprint
+
+from portrait.http import etag_headers, expected_version, not_modified
+from portrait.schemas.profile import MeSchema, PasswordChangeSchema, ProfileUpdateSchema
+from portrait.services import accounts, profiles
+
+bp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
+
+SECURITY = [{"bearerAuth": []}]
+ETAG_HEADER = {"ETag": {"description": "Version of the profile", "schema": {"type": "string"}}}
+
+
+@bp.route("")
+class Me(MethodView):
+    decorators = [jwt_required()]
+
+    @bp.response(200, MeSchema, headers=ETAG_HEADER)
+    @bp.alt_response(304, description="Not modified (If-None-Match matched)")
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.doc(operationId="readMe", security=SECURITY)
+    def get(self):
+        """Read your profile (with its ETag)."""
+        cached = not_modified(current_user)
+        if cached is not None:
+            return cached
+        return current_user, etag_headers(current_user)
+
+    @bp.arguments(ProfileUpdateSchema)
+    @bp.response(200, MeSchema, headers=ETAG_HEADER)
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.alt_response(409, response="CONFLICT")
+    @bp.alt_response(412, response="PRECONDITION_FAILED")
+    @bp.doc(operationId="updateMe", security=SECURITY)
+    def patch(self, changes):
+        """Edit your profile; send If-Match with the ETag to refuse lost updates."""
+        user = profiles.update_profile(
+            user=current_user, changes=changes, expected_version=expected_version(current_user)
+        )
+        return user, etag_headers(user)
+
+    @bp.response(204)
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.doc(operationId="deleteMe", security=SECURITY)
+    def delete(self):
+        """Delete your account, its sessions and its media."""
+        accounts.delete_account(user=current_user)
+
+        @after_this_request
+        def _forget_cookies(response):
+            unset_jwt_cookies(response)
+            return response
+
+
+@bp.route("/password", methods=["PUT"])
+@bp.arguments(PasswordChangeSchema)
+@bp.response(204)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.doc(operationId="changePassword", security=SECURITY)
+@jwt_required()
+def change_password(data):
+    """Change your password; every other session is signed out."""
+    accounts.change_password(user=current_user, **data, sid=get_jwt()["sid"])

@@ -1,0 +1,172 @@
+"""Settings: one typed, validated object built from defaults, the environment and overrides.
+
+Every option is declared once in `OPTIONS` with its default and a one-line description; the
+README's configuration table lists the same names (a test keeps them in step).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = ("development", "production", "testing")
+# Placeholders people copy from examples; never acceptable as a production secret.
+PLACEHOLDER_SECRETS = {"", "dev", "changeme", "change-me", "secret", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(ValueError):
+    """Raised at start-up when the configuration cannot run safely."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("PORTRAIT_ENV", str, "development", "development, production or testing."),
+    Option("SECRET_KEY", str, None, "Signs tokens. Required in production (32+ chars)."),
+    Option("MONGO_URI", str, None, "MongoDB URI; unset = embedded in-memory store (mongomock)."),
+    Option("MONGO_DB", str, "portrait", "Database name used when MONGO_URI names none."),
+    Option("MODELS_URL", str, "http://127.0.0.1:8001", "Base URL of the model service."),
+    Option("CORS_ORIGINS", list, [], "Comma-separated origins allowed by CORS (none by default)."),
+    Option("WEB_DIST", str, str(REPO_ROOT / "frontend" / "dist"), "Built SPA served at /."),
+    Option("ACCESS_TOKEN_MINUTES", int, 15, "Lifetime of an access token."),
+    Option("REFRESH_TOKEN_DAYS", int, 30, "Lifetime of a refresh session without use."),
+    Option("COOKIE_SECURE", bool, None, "Refresh cookie only over HTTPS (default: production)."),
+    Option("COOKIE_SAMESITE", str, "Strict", "SameSite of the refresh cookie: Strict or Lax."),
+    Option("RATELIMIT_ENABLED", bool, True, "Turn rate limiting on or off."),
+    Option("RATELIMIT_STORAGE_URI", str, None, "Limiter storage; default MONGO_URI or memory://."),
+    Option("RATELIMIT_SIGNUP", str, "10 per hour", "Sign-ups per client IP."),
+    Option("RATELIMIT_LOGIN", str, "30 per minute", "Login attempts per client IP."),
+    Option("RATELIMIT_LOGIN_FAILURES", str, "10 per 15 minutes", "Failed logins per account."),
+    Option("RATELIMIT_REFRESH", str, "60 per minute", "Token refreshes per client IP."),
+    Option("PROXY_HOPS", int, 0, "Trusted reverse proxies in front (for X-Forwarded-For)."),
+    Option("MAX_REQUEST_BYTES", int, 12 * 1024 * 1024, "Largest request body accepted."),
+    Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
+    Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
+    Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
+    Option("DOCS_UI_URL", str, "https://cdn.jsdelivr.net/npm/swagger-ui-dist/", "Swagger UI."),
+    Option("LOG_LEVEL", str, "INFO", "Python log level."),
+)
+OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
+
+
+def _parse(option: Option, raw: Any) -> Any:
+    if raw is None or not isinstance(raw, str):
+        return raw
+    raw = raw.strip()
+    if option.type is int:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{option.name} must be an integer, got {raw!r}") from exc
+    if option.type is bool:
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{option.name} must be true or false, got {raw!r}")
+    if option.type is list:
+        return [item.strip() for item in raw.split(",") if item.strip()]
+    return raw or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration; `values` maps option names to typed values."""
+
+    values: Mapping[str, Any]
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str], overrides: Mapping[str, Any] | None = None):
+        """Defaults, then `environ`, then `overrides` (tests); validated before use."""
+        values = {option.name: option.default for option in OPTIONS}
+        for option in OPTIONS:
+            if option.name in environ:
+                values[option.name] = _parse(option, environ[option.name])
+        for name, value in (overrides or {}).items():
+            if name in OPTIONS_BY_NAME:
+                values[name] = _parse(OPTIONS_BY_NAME[name], value)
+        return cls(_validated(values))
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def flask_config(self) -> dict[str, Any]:
+        """The Flask / extension configuration keys derived from these settings."""
+        v = self.values
+        return {
+            **v,
+            "TESTING": v["PORTRAIT_ENV"] == "testing",
+            "MAX_CONTENT_LENGTH": v["MAX_REQUEST_BYTES"],
+            "JWT_TOKEN_LOCATION": ["headers", "cookies"],
+            "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=v["ACCESS_TOKEN_MINUTES"]),
+            "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=v["REFRESH_TOKEN_DAYS"]),
+            "JWT_COOKIE_SECURE": v["COOKIE_SECURE"],
+            "JWT_COOKIE_SAMESITE": v["COOKIE_SAMESITE"],
+            "JWT_COOKIE_CSRF_PROTECT": True,
+            # The refresh cookie travels only to the auth endpoints; its CSRF twin is readable
+            # by the SPA's script on every page so it can send the X-CSRF-TOKEN header.
+            "JWT_REFRESH_COOKIE_PATH": "/api/v1/auth",
+            "JWT_REFRESH_CSRF_COOKIE_PATH": "/",
+            "JWT_SESSION_COOKIE": False,
+            "RATELIMIT_STORAGE_URI": v["RATELIMIT_STORAGE_URI"],
+            "RATELIMIT_HEADERS_ENABLED": False,
+            "RATELIMIT_KEY_PREFIX": "portrait",
+            "API_TITLE": "Portrait API",
+            "API_VERSION": "v1",
+            "OPENAPI_VERSION": "3.0.3",
+            "OPENAPI_URL_PREFIX": "/api",
+            "OPENAPI_JSON_PATH": "v1/openapi.json",
+            "OPENAPI_SWAGGER_UI_PATH": "docs",
+            "OPENAPI_SWAGGER_UI_URL": v["DOCS_UI_URL"],
+        }
+
+
+def _validated(values: dict[str, Any]) -> dict[str, Any]:
+    env = values["PORTRAIT_ENV"]
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"PORTRAIT_ENV must be one of {', '.join(ENVIRONMENTS)}, got {env!r}")
+    values["SECRET_KEY"] = _secret_key(env, values["SECRET_KEY"])
+    if values["COOKIE_SECURE"] is None:
+        values["COOKIE_SECURE"] = env == "production"
+    if values["COOKIE_SAMESITE"] not in {"Strict", "Lax"}:
+        raise ConfigError("COOKIE_SAMESITE must be Strict or Lax")
+    for name in ("ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "MAX_REQUEST_BYTES"):
+        if values[name] <= 0:
+            raise ConfigError(f"{name} must be positive")
+    if values["PROXY_HOPS"] < 0:
+        raise ConfigError("PROXY_HOPS must be 0 or more")
+    if not values["RATELIMIT_STORAGE_URI"]:
+        values["RATELIMIT_STORAGE_URI"] = values["MONGO_URI"] or "memory://"
+    for origin in values["CORS_ORIGINS"]:
+        if origin == "*" and env == "production":
+            raise ConfigError("CORS_ORIGINS='*' is refused in production; list the origins")
+    return values
+
+
+def _secret_key(env: str, key: str | None) -> str:
+    weak = key is None or key.lower() in PLACEHOLDER_SECRETS or len(key) < MIN_SECRET_LENGTH
+    if env == "production" and weak:
+        raise ConfigError(
+            f"SECRET_KEY must be set to a random value of {MIN_SECRET_LENGTH}+ characters in "
+            "production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    if key is None:
+        if env == "development":
+            log.warning("SECRET_KEY is not set: generated one; tokens end when the process does")
+        return secrets.token_urlsafe(48)
+    return key

@@ -1,0 +1,75 @@
+"""MongoDB connection (mongoengine) and start-up index creation.
+
+With no MONGO_URI the app runs on mongomock: an in-memory store that forgets everything when
+the process ends, which is logged loudly. Any MongoDB-wire server works otherwise (MongoDB,
+a replica set, FerretDB): no transactions, no collation, normalised keys instead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import mongomock
+from flask import Flask
+from mongoengine import Document, connect, disconnect
+from mongoengine.base.common import _document_registry
+from mongoengine.connection import get_db
+from pymongo.errors import PyMongoError
+
+log = logging.getLogger(__name__)
+
+SERVER_SELECTION_TIMEOUT_MS = 3000
+INDEXES_READY = "portrait.indexes_ready"
+
+
+def init_app(app: Flask) -> None:
+    """Connects the default mongoengine alias for this app and creates indexes."""
+    uri = app.config["MONGO_URI"]
+    disconnect()  # a previous app in this process (tests) may still hold the alias
+    common = {"db": app.config["MONGO_DB"], "uuidRepresentation": "standard", "tz_aware": True}
+    if uri:
+        if "serverselectiontimeoutms" not in uri.lower():  # fail fast (503), unless told
+            common["serverSelectionTimeoutMS"] = SERVER_SELECTION_TIMEOUT_MS
+        connect(host=uri, **common)
+        log.info("using MongoDB database %r", get_db().name)
+    else:
+        if not app.testing:
+            log.warning(
+                "MONGO_URI is not set: using the embedded in-memory store (mongomock). "
+                "Data is NOT persistent and is lost when the process stops."
+            )
+        connect(host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common)
+    app.extensions[INDEXES_READY] = False
+    ensure_indexes(app)
+
+
+def documents() -> list[type[Document]]:
+    """Every concrete top-level document class imported so far (models register on import)."""
+    return [
+        cls
+        for cls in _document_registry.values()
+        if issubclass(cls, Document) and not cls._meta.get("abstract")
+    ]
+
+
+def ensure_indexes(app: Flask) -> bool:
+    """Creates the declared indexes (idempotent). A down database is retried by /readyz."""
+    if app.extensions.get(INDEXES_READY):
+        return True
+    try:
+        for document in documents():
+            document.ensure_indexes()
+    except PyMongoError as exc:
+        log.error("could not create indexes yet (database unreachable?): %s", exc)
+        return False
+    app.extensions[INDEXES_READY] = True
+    return True
+
+
+def ping() -> None:
+    """Raises a PyMongoError when the database does not answer."""
+    get_db().command("ping")
+
+
+def close() -> None:
+    disconnect()

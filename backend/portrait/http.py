@@ -1,0 +1,31 @@
+"""Conditional-request helpers (ETag, If-Match, If-None-Match) shared by the views."""
+
+from __future__ import annotations
+
+from flask import Response, request
+
+from portrait.errors import PreconditionFailed
+from portrait.models import User
+
+
+def etag_headers(user: User) -> dict[str, str]:
+    return {"ETag": f'"{user.etag}"'}
+
+
+def not_modified(user: User) -> Response | None:
+    """A 304 response when the client's If-None-Match already names this version."""
+    if user.etag in request.if_none_match:
+        return Response(status=304, headers=etag_headers(user))
+    return None
+
+
+def expected_version(user: User) -> int | None:
+    """The version an If-Match header pins (None when absent; If-Match is optional).
+    A tag for another version is stale: 412, the client must re-read before writing."""
+    if not request.if_match:
+        return None
+    if user.etag not in request.if_match:
+        raise PreconditionFailed(
+            "The profile changed since you read it (stale If-Match); reload and retry."
+        )
+    return user.version

@@ -1,0 +1,61 @@
+"""The user account and public profile."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from mongoengine import (
+    DateTimeField,
+    Document,
+    GenericEmbeddedDocumentField,
+    IntField,
+    StringField,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def email_key(email: str) -> str:
+    """Emails are unique case-insensitively: `A@X.com` and `a@x.com` are one account."""
+    return email.strip().lower()
+
+
+def handle_key(handle: str) -> str:
+    return handle.strip().lower()
+
+
+class User(Document):
+    """One account. `version` grows on every change: it is the ETag and the guard of
+    conditional updates (`User.objects(id=..., version=v).update_one(..., inc__version=1)`)."""
+
+    meta = {
+        "collection": "users",
+        "auto_create_index": False,  # created once at start-up by portrait.db
+        "indexes": [
+            {"fields": ["email_key"], "unique": True},
+            {"fields": ["handle_key"], "unique": True},
+        ],
+    }
+
+    email = StringField(required=True)
+    email_key = StringField(required=True)
+    handle = StringField(required=True)  # as the user typed it (case kept for display)
+    handle_key = StringField(required=True)
+    password_hash = StringField(required=True)
+    display_name = StringField(required=True)
+    bio = StringField(default="")
+    location = StringField(default="")
+    website = StringField(default="")
+    # Slot for the avatar pipeline: any EmbeddedDocument it defines (see portrait.models.media).
+    # Its class should offer `to_public() -> dict` for the profile representation.
+    avatar = GenericEmbeddedDocumentField(null=True)
+    version = IntField(required=True, default=1, min_value=1)
+    created_at = DateTimeField(required=True, default=utcnow)
+    updated_at = DateTimeField(required=True, default=utcnow)
+
+    @property
+    def etag(self) -> str:
+        """Strong entity tag of the representation (changes with `version`)."""
+        return f"{self.id}.{self.version}"

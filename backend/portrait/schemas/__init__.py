@@ -1,0 +1,1 @@
+"""marshmallow schemas, named by role; input schemas refuse unknown fields."""

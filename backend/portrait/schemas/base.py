@@ -1,0 +1,53 @@
+"""Shared schema building blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+
+class InputSchema(ma.Schema):
+    """Request bodies and queries: unknown fields are an error, not silently dropped."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class Trimmed(fields.String):
+    """A string with surrounding whitespace removed (what users meant to type)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+HANDLE_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
+HANDLE_RULE = "3-30 letters, digits or underscores; case-insensitive"
+
+
+def handle_field(**kwargs: Any) -> Trimmed:
+    return Trimmed(
+        validate=validate.Regexp(HANDLE_PATTERN, error=f"Handle must be {HANDLE_RULE}."),
+        metadata={"description": HANDLE_RULE, "example": "ada_l"},
+        **kwargs,
+    )
+
+
+def password_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=validate.Length(min=8, max=128),
+        load_only=True,
+        metadata={"description": "8-128 characters", "format": "password"},
+        **kwargs,
+    )
+
+
+def email_field(**kwargs: Any) -> fields.Email:
+    return fields.Email(
+        validate=validate.Length(max=254), metadata={"example": "ada@example.com"}, **kwargs
+    )
+
+
+def display_name_field(**kwargs: Any) -> Trimmed:
+    return Trimmed(validate=validate.Length(min=1, max=50), metadata={"example": "Ada"}, **kwargs)

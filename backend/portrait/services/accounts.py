@@ -1,0 +1,104 @@
+"""Accounts: sign-up, login, password change, deletion (with hooks for owned data)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from mongoengine.errors import NotUniqueError
+
+from portrait.errors import Conflict, Unauthorized
+from portrait.models import User
+from portrait.models.user import email_key, handle_key, utcnow
+from portrait.security import hash_password, needs_rehash, verify_password
+from portrait.services import sessions
+from portrait.services.sessions import TokenPair
+
+log = logging.getLogger(__name__)
+
+# Called with the user before the account document is deleted, after its sessions are
+# revoked. The avatar pipeline registers one that deletes the user's media. A hook that
+# raises aborts the deletion (the account stays, the client may retry): no orphans.
+_ACCOUNT_DELETION_HOOKS: list[Callable[[User], None]] = []
+
+
+def on_account_delete(hook: Callable[[User], None]) -> Callable[[User], None]:
+    """Decorator: run `hook(user)` when an account is deleted (idempotent registration)."""
+    if hook not in _ACCOUNT_DELETION_HOOKS:
+        _ACCOUNT_DELETION_HOOKS.append(hook)
+    return hook
+
+
+def ensure_unique(*, email: str | None = None, handle: str | None = None, user=None) -> None:
+    others = User.objects(id__ne=user.id) if user else User.objects
+    if email and others.filter(email_key=email_key(email)).first():
+        raise Conflict("An account with this email already exists.", errors={"email": ["taken"]})
+    if handle and others.filter(handle_key=handle_key(handle)).first():
+        raise Conflict("This handle is taken.", errors={"handle": ["taken"]})
+
+
+def create_user(*, email: str, password: str, handle: str, display_name: str) -> User:
+    ensure_unique(email=email, handle=handle)
+    user = User(
+        email=email.strip(),
+        email_key=email_key(email),
+        handle=handle.strip(),
+        handle_key=handle_key(handle),
+        display_name=display_name,
+        password_hash=hash_password(password),
+    )
+    try:
+        user.save(force_insert=True)
+    except NotUniqueError as exc:  # a concurrent sign-up won the race after our check
+        raise Conflict("An account with this email or handle already exists.") from exc
+    return user
+
+
+def signup(*, data: dict[str, Any], user_agent: str = "") -> tuple[User, TokenPair]:
+    user = create_user(**data)
+    return user, sessions.start_session(user=user, user_agent=user_agent)
+
+
+def authenticate(*, email: str, password: str) -> User:
+    """The same error for an unknown email and a wrong password: no account discovery."""
+    user = User.objects(email_key=email_key(email)).first()
+    matches = verify_password(user.password_hash if user else None, password)
+    if user is None or not matches:
+        raise Unauthorized("Wrong email or password.", type_suffix="invalid-credentials")
+    if needs_rehash(user.password_hash):
+        # Parameters were raised since this hash was made: upgrade it while we know the
+        # password. Conditional on the old hash so a concurrent password change wins.
+        User.objects(id=user.id, password_hash=user.password_hash).update_one(
+            set__password_hash=hash_password(password)
+        )
+    return user
+
+
+def login(*, email: str, password: str, user_agent: str = "") -> tuple[User, TokenPair]:
+    user = authenticate(email=email, password=password)
+    return user, sessions.start_session(user=user, user_agent=user_agent)
+
+
+def change_password(*, user: User, current_password: str, new_password: str, sid: str) -> None:
+    """Changes the password and ends every other session (the current one stays)."""
+    if not verify_password(user.password_hash, current_password):
+        raise Unauthorized(
+            "The current password is wrong.",
+            type_suffix="invalid-credentials",
+            errors={"current_password": ["wrong password"]},
+        )
+    User.objects(id=user.id).update_one(
+        set__password_hash=hash_password(new_password), set__updated_at=utcnow()
+    )
+    sessions.revoke_user_sessions(user_id=user.id, reason="password-changed", keep_sid=sid)
+
+
+def delete_account(*, user: User) -> None:
+    """Revokes sessions (tokens stop working at once), runs the hooks, deletes the user."""
+    sessions.revoke_user_sessions(user_id=user.id, reason="account-deleted")
+    for hook in _ACCOUNT_DELETION_HOOKS:
+        hook(user)
+    User.objects(id=user.id).delete()
+    sessions.delete_user_sessions(user_id=user.id)
+    log.info("deleted account %s", user.id)

@@ -1,0 +1,76 @@
+"""Profiles: read, edit (conditional on the version), list with a cursor."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from mongoengine.errors import NotUniqueError
+
+from portrait.errors import BadRequest, Conflict, NotFound, PreconditionFailed
+from portrait.models import User
+from portrait.models.user import handle_key, utcnow
+from portrait.services.accounts import ensure_unique
+
+
+@dataclass(frozen=True)
+class ProfilePage:
+    items: list[User]
+    next_cursor: str | None
+
+
+def read_profile(*, handle: str) -> User:
+    user = User.objects(handle_key=handle_key(handle)).first()
+    if user is None:
+        raise NotFound(f"No profile with the handle {handle!r}.")
+    return user
+
+
+def update_profile(
+    *, user: User, changes: dict[str, Any], expected_version: int | None = None
+) -> User:
+    """Applies `changes`; with `expected_version` (from If-Match) only if nobody changed the
+    profile since, else 412. The version check and the write are one atomic update."""
+    if "handle" in changes:
+        ensure_unique(handle=changes["handle"], user=user)
+        changes = {**changes, "handle_key": handle_key(changes["handle"])}
+    query = User.objects(id=user.id)
+    if expected_version is not None:
+        query = query.filter(version=expected_version)
+    updates = {f"set__{name}": value for name, value in changes.items()}
+    try:
+        updated = query.update_one(**updates, set__updated_at=utcnow(), inc__version=1)
+    except NotUniqueError as exc:
+        raise Conflict("This handle is taken.", errors={"handle": ["taken"]}) from exc
+    if not updated:
+        if expected_version is not None and User.objects(id=user.id).first():
+            raise PreconditionFailed("The profile changed since you read it; reload and retry.")
+        raise NotFound("The account no longer exists.")
+    return User.objects(id=user.id).get()
+
+
+def _encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise BadRequest("Invalid cursor.", errors={"cursor": ["invalid"]}) from exc
+
+
+def list_profiles(*, limit: int, cursor: str | None = None, prefix: str | None = None):
+    """Profiles ordered by handle; `next_cursor` continues after the last item (stable under
+    inserts, unlike offsets). `prefix` filters handles that start with it."""
+    query = User.objects
+    if prefix:
+        query = query.filter(handle_key__startswith=handle_key(prefix))
+    if cursor:
+        query = query.filter(handle_key__gt=_decode_cursor(cursor))
+    items = list(query.order_by("handle_key").limit(limit + 1))
+    more = len(items) > limit
+    items = items[:limit]
+    return ProfilePage(items, _encode_cursor(items[-1].handle_key) if more else None)
