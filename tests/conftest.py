@@ -1,7 +1,8 @@
 """Shared fixtures: `app`, `client`, `auth` (+ `make_app` for per-test configuration).
 
 The store is mongomock unless PORTRAIT_TEST_MONGO_URI names a real MongoDB-wire server; then
-every app gets a fresh database (and rate-limit storage in it), dropped after the test.
+every app gets a fresh database (and rate-limit storage in it), dropped after the test. A
+database named in that URI only serves as the prefix of those per-test names.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -19,7 +21,16 @@ from pymongo.uri_parser import parse_uri
 from portrait import create_app, db
 from tests.utils.auth import Account, AuthActions
 
-TEST_MONGO_URI = os.environ.get("PORTRAIT_TEST_MONGO_URI") or None
+
+def _split_test_uri(uri: str | None) -> tuple[str | None, str]:
+    """(URI without its database, database-name prefix)."""
+    if not uri:
+        return None, "portrait_test"
+    prefix = parse_uri(uri)["database"] or "portrait_test"
+    return urlsplit(uri)._replace(path="/").geturl(), prefix
+
+
+TEST_MONGO_URI, DB_PREFIX = _split_test_uri(os.environ.get("PORTRAIT_TEST_MONGO_URI"))
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 # argon2id with the smallest legal cost keeps the suite fast; the algorithm is the same.
@@ -54,12 +65,10 @@ test_config.__test__ = False  # not a test, despite the name
 @pytest.fixture
 def make_app() -> Iterator[Callable[..., Flask]]:
     """`make_app(**overrides)` builds an app on a fresh database; the newest one is live."""
-    if TEST_MONGO_URI and parse_uri(TEST_MONGO_URI)["database"]:
-        pytest.fail("PORTRAIT_TEST_MONGO_URI must not name a database (tests make their own)")
     names: list[str] = []
 
     def factory(**overrides: Any) -> Flask:
-        names.append(f"portrait_test_{uuid.uuid4().hex[:12]}")
+        names.append(f"{DB_PREFIX}_{uuid.uuid4().hex[:12]}")
         return create_app({**test_config(names[-1]), **overrides})
 
     yield factory
