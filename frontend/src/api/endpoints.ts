@@ -1,0 +1,65 @@
+// Typed calls for each endpoint the web app uses. Stores call these; components call stores.
+import { request, upload, type Progress } from './client'
+import type {
+  Avatar,
+  CropBox,
+  LoginInput,
+  PasswordChange,
+  Profile,
+  ProfileUpdate,
+  PublicProfile,
+  Session,
+  SignupInput,
+} from './types'
+
+const json = <T>(promise: Promise<{ data: T }>) => promise.then((r) => r.data)
+
+export const signup = (input: SignupInput) =>
+  json(request<Session>('POST', '/auth/signup', { body: input, anonymous: true }))
+
+export const login = (input: LoginInput) =>
+  json(request<Session>('POST', '/auth/login', { body: input, anonymous: true }))
+
+/** Trades the httpOnly refresh cookie for a new access token (and a rotated cookie). */
+export const refresh = () =>
+  json(request<Session>('POST', '/auth/refresh', { anonymous: true, headers: csrfHeader() }))
+
+export const logout = () =>
+  request<void>('POST', '/auth/logout', { anonymous: true, headers: csrfHeader() })
+
+/** The profile and its ETag, which PATCH /me sends back in If-Match. */
+export async function readMe(): Promise<{ profile: Profile; etag: string | null }> {
+  const { data, headers } = await request<Profile>('GET', '/me')
+  return { profile: data, etag: headers.get('ETag') }
+}
+
+export async function updateMe(
+  changes: ProfileUpdate,
+  etag: string | null,
+): Promise<{ profile: Profile; etag: string | null }> {
+  const headers: Record<string, string> = etag ? { 'If-Match': etag } : {}
+  const { data, headers: out } = await request<Profile>('PATCH', '/me', { body: changes, headers })
+  return { profile: data, etag: out.get('ETag') }
+}
+
+export const changePassword = (input: PasswordChange) =>
+  request<void>('PUT', '/me/password', { body: input })
+
+export const deleteMe = () => request<void>('DELETE', '/me')
+
+export const uploadAvatar = (file: Blob, onProgress?: Progress) =>
+  upload<Avatar>('PUT', '/me/avatar', file, onProgress)
+
+export const recropAvatar = (box: CropBox) =>
+  json(request<Avatar>('PATCH', '/me/avatar/crop', { body: box }))
+
+export const deleteAvatar = () => request<void>('DELETE', '/me/avatar')
+
+export const readProfile = (handle: string) =>
+  json(request<PublicProfile>('GET', `/profiles/${encodeURIComponent(handle)}`))
+
+// flask-jwt-extended's double-submit CSRF: the readable csrf cookie goes back as a header.
+function csrfHeader(): Record<string, string> {
+  const match = document.cookie.match(/(?:^|;\s*)csrf_refresh_token=([^;]+)/)
+  return match?.[1] ? { 'X-CSRF-TOKEN': decodeURIComponent(match[1]) } : {}
+}

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+
+import { request } from '@/api/client'
+import { fakeApi, problem } from '@/api/__tests__/http'
+import { useAuthStore } from '@/stores/auth'
+
+const user = { handle: 'ada', display_name: 'Ada', email: 'ada@example.com' }
+const session = (token: string) => ({ status: 200, body: { user, access_token: token } })
+
+beforeEach(() => setActivePinia(createPinia()))
+afterEach(() => vi.unstubAllGlobals())
+
+describe('useAuthStore', () => {
+  it('keeps the access token in memory only', async () => {
+    const { calls } = fakeApi({ 'POST /auth/login': session('A1') })
+    const auth = useAuthStore()
+    await auth.login({ email: 'ada@example.com', password: 'correct horse' })
+    expect(auth.isAuthenticated).toBe(true)
+    expect(auth.user?.handle).toBe('ada')
+    expect(calls[0]!.body).toEqual({ email: 'ada@example.com', password: 'correct horse' })
+    expect(localStorage.length).toBe(0)
+    expect(sessionStorage.length).toBe(0)
+    expect(document.cookie).not.toContain('A1')
+  })
+
+  it('restores the session after a reload from the refresh cookie', async () => {
+    const { calls } = fakeApi({ 'POST /auth/refresh': session('R1') })
+    document.cookie = 'csrf_refresh_token=csrf123; path=/'
+    const auth = useAuthStore()
+    expect(await auth.restore()).toBe(true)
+    expect(auth.accessToken).toBe('R1')
+    expect(calls[0]!.headers['X-CSRF-TOKEN']).toBe('csrf123')
+    document.cookie = 'csrf_refresh_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
+  })
+
+  it('stays signed out when there is no session to restore', async () => {
+    fakeApi({ 'POST /auth/refresh': problem(401) })
+    const auth = useAuthStore()
+    expect(await auth.restore()).toBe(false)
+    expect(auth.isAuthenticated).toBe(false)
+  })
+
+  it('shares one refresh between parallel 401s (a spent refresh token ends the session)', async () => {
+    const { calls } = fakeApi({
+      'POST /auth/refresh': session('NEW'),
+      'GET /me': (call) =>
+        call.headers.Authorization === 'Bearer NEW' ? { body: user } : problem(401),
+      'GET /profiles/ada': (call) =>
+        call.headers.Authorization === 'Bearer NEW' ? { body: user } : problem(401),
+    })
+    const auth = useAuthStore()
+    auth.accessToken = 'EXPIRED'
+    await Promise.all([request('GET', '/me'), request('GET', '/profiles/ada')])
+    expect(calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(1)
+    expect(auth.accessToken).toBe('NEW')
+  })
+
+  it('signs out when the refresh is refused', async () => {
+    fakeApi({ 'POST /auth/refresh': problem(401), 'GET /me': problem(401) })
+    const auth = useAuthStore()
+    auth.accessToken = 'EXPIRED'
+    await expect(request('GET', '/me')).rejects.toMatchObject({ status: 401 })
+    expect(auth.isAuthenticated).toBe(false)
+  })
+
+  it('logs out on the server and forgets the token, even when the server is unreachable', async () => {
+    const { calls } = fakeApi({
+      'POST /auth/login': session('A1'),
+      'POST /auth/logout': { status: 204 },
+    })
+    const auth = useAuthStore()
+    await auth.login({ email: 'ada@example.com', password: 'pw' })
+    await auth.logout()
+    expect(calls.at(-1)!.path).toBe('/auth/logout')
+    expect(auth.isAuthenticated).toBe(false)
+
+    await auth.login({ email: 'ada@example.com', password: 'pw' })
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('offline')))
+    await expect(auth.logout()).rejects.toBeTruthy()
+    expect(auth.isAuthenticated).toBe(false)
+    expect(auth.user).toBeNull()
+  })
+})

@@ -1,0 +1,72 @@
+import { computed, ref } from 'vue'
+import { defineStore } from 'pinia'
+
+import { setAuthHooks } from '@/api/client'
+import * as api from '@/api/endpoints'
+import type { LoginInput, Profile, Session, SignupInput } from '@/api/types'
+
+/**
+ * Who is signed in. The access token lives in memory only (never localStorage, so a script
+ * injected into the page cannot steal a long-lived credential); the refresh token is an
+ * httpOnly cookie the browser sends to /auth/refresh, which is how a reload stays signed in.
+ */
+export const useAuthStore = defineStore('auth', () => {
+  const accessToken = ref<string | null>(null)
+  const user = ref<Profile | null>(null)
+  const isAuthenticated = computed(() => accessToken.value !== null)
+
+  function start(session: Session) {
+    accessToken.value = session.access_token
+    user.value = session.user
+  }
+
+  function clear() {
+    accessToken.value = null
+    user.value = null
+  }
+
+  // Concurrent 401s share one refresh: the server rotates the cookie on every use and treats
+  // a spent refresh token as theft, so two parallel refreshes would end the session.
+  let pending: Promise<boolean> | null = null
+
+  function refresh(): Promise<boolean> {
+    pending ??= api
+      .refresh()
+      .then((session) => {
+        start(session)
+        return true
+      })
+      .catch(() => {
+        clear()
+        return false
+      })
+      .finally(() => {
+        pending = null
+      })
+    return pending
+  }
+
+  // Resolves once the session from a previous visit (if any) has been restored.
+  let restoring: Promise<boolean> | null = null
+  const restore = () => (restoring ??= refresh())
+
+  async function signup(input: SignupInput) {
+    start(await api.signup(input))
+  }
+
+  async function login(input: LoginInput) {
+    start(await api.login(input))
+  }
+
+  async function logout() {
+    try {
+      await api.logout()
+    } finally {
+      clear()
+    }
+  }
+
+  setAuthHooks({ token: () => accessToken.value, refresh })
+
+  return { accessToken, user, isAuthenticated, signup, login, logout, refresh, restore, clear }
+})
