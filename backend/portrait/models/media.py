@@ -1,0 +1,79 @@
+"""Stored media (the `media` collection) and the avatar reference embedded in a user.
+
+Media live in a plain collection, one document per blob, rather than GridFS: every blob is
+small (variants are a few KB, the JPEG master at most ~2 MB, far below the 16 MB document
+limit), so one document means one atomic insert, one read by `_id` and one delete, with no
+files/chunks pair that a crash can leave half-written, and it works the same on MongoDB,
+replica sets, mongomock and FerretDB.
+"""
+
+from __future__ import annotations
+
+from mongoengine import (
+    BinaryField,
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocument,
+    IntField,
+    ListField,
+    StringField,
+)
+
+from portrait.models.user import utcnow
+
+MEDIA_URL_PREFIX = "/media/"
+
+
+class Media(Document):
+    """One immutable blob. `_id` is its content-addressed key (see imaging.media_key)."""
+
+    meta = {
+        "collection": "media",
+        "auto_create_index": False,  # created once at start-up by portrait.db
+        "indexes": [{"fields": ["owner", "created_at"]}],
+    }
+
+    key = StringField(primary_key=True)
+    owner = StringField(required=True)
+    kind = StringField(required=True, choices=("master", "variant"))
+    content_type = StringField(required=True)
+    size = IntField(required=True, min_value=0)
+    sha256 = StringField(required=True)
+    data = BinaryField(required=True)
+    created_at = DateTimeField(required=True, default=utcnow)
+
+
+class Avatar(EmbeddedDocument):
+    """What a user's profile points at. Replaced as a whole, never edited in place, so a
+    reader sees either the old avatar or the new one. `rev` names one such state."""
+
+    rev = StringField(required=True)
+    master_key = StringField(required=True)
+    master_width = IntField(required=True)
+    master_height = IntField(required=True)
+    variants = DictField(StringField(), required=True)  # "512", "256", "128", "64", "jpeg"
+    crop = DictField(IntField(), required=True)  # x, y, width, height in master pixels
+    faces = ListField(DictField())  # [{"x", "y", "width", "height", "source"}]
+    moderation = DictField(required=True)  # model, version, explicit (False), threshold...
+    framing = DictField()  # crop model, version, method; "user" after a manual re-frame
+    updated_at = DateTimeField(required=True, default=utcnow)
+
+    def media_keys(self) -> set[str]:
+        return {self.master_key, *self.variants.values()}
+
+    def to_public(self) -> dict:
+        """The URLs anyone may load; what public profiles show."""
+        return {"urls": {name: MEDIA_URL_PREFIX + key for name, key in self.variants.items()}}
+
+    def to_owner(self) -> dict:
+        """Everything the owner needs to show and re-frame the avatar (GET /me)."""
+        return {
+            **self.to_public(),
+            "crop": dict(self.crop),
+            "master": {"width": self.master_width, "height": self.master_height},
+            "faces": [dict(face) for face in self.faces],
+            "moderation": dict(self.moderation),
+            "framing": dict(self.framing),
+            "updated_at": self.updated_at.isoformat(),
+        }
