@@ -1,0 +1,49 @@
+"""gunicorn settings for the API.
+
+    gunicorn -c docker/api/gunicorn.conf.py 'portrait:create_app()'
+
+The API mostly waits: on MongoDB, on the model service, on clients uploading photos. So it
+runs a few processes (one per core, for the CPU bursts of argon2id and Pillow, which release
+the GIL) each with a pool of threads for the waiting. Every value can be overridden from the
+environment, which is how the container and the multi-worker tests tune it.
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+worker_class = "gthread"
+workers = _int("WEB_CONCURRENCY", max(2, os.cpu_count() or 1))
+threads = _int("GUNICORN_THREADS", 8)
+
+# An avatar upload waits for the model service (its client has its own shorter timeouts);
+# a worker silent for longer than this is stuck and gets replaced.
+timeout = _int("GUNICORN_TIMEOUT", 60)
+# On SIGTERM, finish in-flight requests for up to this long before exiting (docker compose
+# waits stop_grace_period, set longer than this, before it sends SIGKILL).
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
+keepalive = 5  # behind nginx, which reuses upstream connections
+
+# Recycle workers now and then so a slow leak in any library cannot grow without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = 200
+
+# Not preloaded: each worker opens its own MongoDB client after the fork (pymongo is not
+# fork-safe).
+preload_app = False
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+
+# Heartbeat files on tmpfs: a container's overlay filesystem can stall them.
+_SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _SHM)
+# X-Forwarded-Proto is trusted only from these addresses (nginx); the app's PROXY_HOPS
+# decides about X-Forwarded-For.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
