@@ -48,7 +48,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOKIE_SECURE", bool, None, "Refresh cookie only over HTTPS (default: production)."),
     Option("COOKIE_SAMESITE", str, "Strict", "SameSite of the refresh cookie: Strict or Lax."),
     Option("RATELIMIT_ENABLED", bool, True, "Turn rate limiting on or off."),
-    Option("RATELIMIT_STORAGE_URI", str, None, "Limiter storage; default MONGO_URI or memory://."),
+    Option("RATELIMIT_STORAGE_URI", str, None, "Limiter storage; default MONGO_URI, else memory."),
     Option("RATELIMIT_SIGNUP", str, "10 per hour", "Sign-ups per client IP."),
     Option("RATELIMIT_LOGIN", str, "30 per minute", "Login attempts per client IP."),
     Option("RATELIMIT_LOGIN_FAILURES", str, "10 per 15 minutes", "Failed logins per account."),
@@ -151,7 +151,9 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     if values["PROXY_HOPS"] < 0:
         raise ConfigError("PROXY_HOPS must be 0 or more")
     if not values["RATELIMIT_STORAGE_URI"]:
-        values["RATELIMIT_STORAGE_URI"] = values["MONGO_URI"] or "memory://"
+        # Shared by every worker; portrait.ratelimit_store explains the prefix.
+        mongo = values["MONGO_URI"]
+        values["RATELIMIT_STORAGE_URI"] = f"portrait+{mongo}" if mongo else "memory://"
     for origin in values["CORS_ORIGINS"]:
         if origin == "*" and env == "production":
             raise ConfigError("CORS_ORIGINS='*' is refused in production; list the origins")

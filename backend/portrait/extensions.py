@@ -9,6 +9,7 @@ from flask_limiter import Limiter
 from flask_smorest import Api
 
 from portrait.errors import ProblemSchema
+from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401  (registers portrait+mongodb)
 
 
 class PortraitApi(Api):

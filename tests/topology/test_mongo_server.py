@@ -12,10 +12,9 @@ from tests.topology.servers import mongo_server
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with mongo_server(tmp_path_factory.mktemp("ferretdb")) as port:
-        yield port
+@pytest.fixture
+def server(mongo_port):
+    return mongo_port
 
 
 def client(port: int) -> pymongo.MongoClient:
