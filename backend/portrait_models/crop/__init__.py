@@ -1,0 +1,1 @@
+"""The smart-crop algorithm: face detection, portrait framing, saliency fallback."""

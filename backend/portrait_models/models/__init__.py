@@ -1,0 +1,20 @@
+"""The models this service can host, one module each, and how the registry is built."""
+
+from __future__ import annotations
+
+from portrait_models.config import Settings
+from portrait_models.models.nudity import NudityDetection
+from portrait_models.models.smart_crop import SmartCrop
+from portrait_models.nudenet_onnx import NudeNetDetector
+from portrait_models.registry import Registry
+
+FACTORIES = {NudityDetection.name: NudityDetection, SmartCrop.name: SmartCrop}
+
+
+def build_registry(settings: Settings) -> Registry:
+    """The enabled models; they share one NudeNet session (smart-crop reads its faces)."""
+    unknown = sorted(set(settings.enabled_models) - set(FACTORIES))
+    if unknown:
+        raise ValueError(f"MODELS_ENABLED names unknown models: {', '.join(unknown)}")
+    detector = NudeNetDetector(threads=settings.ort_threads)
+    return Registry(FACTORIES[name](settings, detector) for name in settings.enabled_models)

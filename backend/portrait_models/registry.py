@@ -1,0 +1,122 @@
+"""The model registry: which models this process serves, by name and version.
+
+Like thumbor's detector list, but each model is an object built once per app from settings
+(``models.FACTORIES``), loaded once per process, and pure: ``predict`` returns a result and
+writes nothing into shared state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from portrait_models.decoding import DecodedImage
+from portrait_models.errors import BadOption, UnknownModel
+
+
+@dataclass(frozen=True)
+class Option:
+    """A predict option, passed as a query parameter."""
+
+    type: type
+    default: Any
+    minimum: float
+    maximum: float
+    description: str
+
+    def parse(self, name: str, raw: str) -> Any:
+        try:
+            value = self.type(raw)
+        except ValueError:
+            raise BadOption(f"{name} must be a {self.type.__name__}, got {raw!r}") from None
+        if not self.minimum <= value <= self.maximum:  # also refuses NaN
+            raise BadOption(f"{name} must be within [{self.minimum}, {self.maximum}]")
+        return value
+
+
+class Model(Protocol):
+    name: str
+    version: str
+    description: str
+    license: str
+    input: str
+    output: dict[str, Any]
+    options: Mapping[str, Option]
+
+    @property
+    def loaded(self) -> bool: ...
+
+    def load(self) -> None: ...
+
+    def predict(self, image: DecodedImage, **options: Any) -> dict[str, Any]: ...
+
+
+def parse_options(model: Model, query: Mapping[str, str]) -> dict[str, Any]:
+    """Query parameters -> validated predict options; unknown names are refused (400)."""
+    unknown = sorted(set(query) - set(model.options))
+    if unknown:
+        known = ", ".join(model.options) or "none"
+        raise BadOption(f"unknown option(s) {', '.join(unknown)} for {model.name}; known: {known}")
+    return {name: option.parse(name, query[name]) for name, option in model.options.items()
+            if name in query}  # fmt: skip
+
+
+class Registry:
+    def __init__(self, models: Iterable[Model]) -> None:
+        self._models: dict[str, dict[str, Model]] = {}
+        for model in models:
+            self._models.setdefault(model.name, {})[model.version] = model
+
+    def get(self, name: str, version: str | None = None) -> Model:
+        """The pinned ``version``, or the latest one; UnknownModel (404) when absent."""
+        versions = self._models.get(name)
+        if not versions:
+            raise UnknownModel(f"no model named {name!r}; see GET /v1/models")
+        if version is None:
+            return versions[max(versions, key=_version_key)]
+        if version not in versions:
+            raise UnknownModel(f"{name} has no version {version!r}; it has {sorted(versions)}")
+        return versions[version]
+
+    def all(self) -> list[Model]:
+        return [model for versions in self._models.values() for model in versions.values()]
+
+    def load_all(self) -> None:
+        for model in self.all():
+            model.load()
+
+    @property
+    def ready(self) -> bool:
+        return all(model.loaded for model in self.all())
+
+    def catalog(self) -> list[dict[str, Any]]:
+        return [_entry(versions) for versions in self._models.values()]
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
+
+
+def _entry(versions: dict[str, Model]) -> dict[str, Any]:
+    latest = versions[max(versions, key=_version_key)]
+    return {
+        "name": latest.name,
+        "latest": latest.version,
+        "versions": sorted(versions, key=_version_key),
+        "description": latest.description,
+        "license": latest.license,
+        "input": latest.input,
+        "options": {
+            name: {
+                "type": option.type.__name__,
+                "default": option.default,
+                "minimum": option.minimum,
+                "maximum": option.maximum,
+                "description": option.description,
+            }
+            for name, option in latest.options.items()
+        },
+        "output": latest.output,
+        "predict": f"/v1/models/{latest.name}/predict",
+    }
