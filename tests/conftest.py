@@ -1,7 +1,7 @@
 """Shared fixtures: `app`, `client`, `auth` (+ `make_app` for per-test configuration).
 
 The store is mongomock unless PORTRAIT_TEST_MONGO_URI names a real MongoDB-wire server; then
-every app gets a fresh database (and rate-limit storage in it), dropped after the test. A
+every app gets a fresh database, dropped after the test. A
 database named in that URI only serves as the prefix of those per-test names.
 """
 
@@ -50,12 +50,10 @@ def test_config(db_name: str) -> dict[str, Any]:
         "MONGO_URI": TEST_MONGO_URI,
         "MONGO_DB": db_name,
         "WEB_DIST": os.path.join(os.sep, "nonexistent", "web-dist"),
-        "RATELIMIT_STORAGE_URI": TEST_MONGO_URI or "memory://",
+        "RATELIMIT_STORAGE_URI": "memory://",
         **FAST_ARGON2,
         **LOOSE_LIMITS,
     }
-    if TEST_MONGO_URI:
-        config["RATELIMIT_STORAGE_OPTIONS"] = {"database_name": db_name}
     return config
 
 

@@ -14,12 +14,13 @@ from flask import Flask
 from mongoengine import Document, connect, disconnect
 from mongoengine.base.common import _document_registry
 from mongoengine.connection import get_db
-from pymongo.errors import PyMongoError
+from pymongo.errors import OperationFailure, PyMongoError
 
 log = logging.getLogger(__name__)
 
 SERVER_SELECTION_TIMEOUT_MS = 3000
 INDEXES_READY = "portrait.indexes_ready"
+UNSUPPORTED_CODES = {115, 238}  # CommandNotSupported, NotImplemented
 
 
 def init_app(app: Flask) -> None:
@@ -58,12 +59,28 @@ def ensure_indexes(app: Flask) -> bool:
         return True
     try:
         for document in documents():
-            document.ensure_indexes()
+            _create_indexes(document)
     except PyMongoError as exc:
         log.error("could not create indexes yet (database unreachable?): %s", exc)
         return False
     app.extensions[INDEXES_READY] = True
     return True
+
+
+def _create_indexes(document: type[Document]) -> None:
+    collection = document._get_collection()
+    for spec in document._meta.get("index_specs", []):
+        options = {key: value for key, value in spec.items() if key != "fields"}
+        try:
+            collection.create_index(spec["fields"], **options)
+        except OperationFailure as exc:
+            if "expireAfterSeconds" not in options or exc.code not in UNSUPPORTED_CODES:
+                raise
+            # Some MongoDB-wire servers (FerretDB 1.x) have no TTL indexes. Expiry is checked
+            # in code anyway; without TTL, expired documents are purged by the services.
+            log.warning("%s: server has no TTL indexes; using a plain index", document.__name__)
+            options.pop("expireAfterSeconds")
+            collection.create_index(spec["fields"], **options)
 
 
 def ping() -> None:

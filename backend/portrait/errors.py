@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import time
 from typing import Any
 
@@ -190,7 +189,7 @@ def _retry_after_seconds() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    return max(1, math.ceil(current.reset_at - time.time()))
+    return max(1, int(current.reset_at - time.time()))
 
 
 def handle_not_unique(error: NotUniqueError) -> Response:

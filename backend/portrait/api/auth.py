@@ -9,6 +9,7 @@ from flask_jwt_extended import (
     jwt_required,
     set_refresh_cookies,
     unset_jwt_cookies,
+    verify_jwt_in_request,
 )
 from flask_smorest import Blueprint
 
@@ -113,9 +114,14 @@ def refresh():
 @bp.response(204)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.doc(operationId="logout", security=[{"bearerAuth": []}, *REFRESH_SECURITY])
-@jwt_required(verify_type=False)
 def logout():
     """End the session of the presented access or refresh token."""
+    # Mobile clients send either token as a Bearer header; browsers send the refresh cookie
+    # (flask-jwt-extended looks for the access cookie unless told it wants a refresh token).
+    if request.headers.get("Authorization"):
+        verify_jwt_in_request(verify_type=False, locations=["headers"])
+    else:
+        verify_jwt_in_request(refresh=True, locations=["cookies"])
     sessions.revoke_session(sid=get_jwt()["sid"], reason="logout")
 
     @after_this_request

@@ -22,6 +22,10 @@ class Trimmed(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+class TrimmedEmail(Trimmed, fields.Email):
+    """An email address; pasted surrounding spaces are forgiven before validation."""
+
+
 HANDLE_PATTERN = r"^[A-Za-z0-9_]{3,30}$"
 HANDLE_RULE = "3-30 letters, digits or underscores; case-insensitive"
 
@@ -43,8 +47,8 @@ def password_field(**kwargs: Any) -> fields.String:
     )
 
 
-def email_field(**kwargs: Any) -> fields.Email:
-    return fields.Email(
+def email_field(**kwargs: Any) -> TrimmedEmail:
+    return TrimmedEmail(
         validate=validate.Length(max=254), metadata={"example": "ada@example.com"}, **kwargs
     )
 

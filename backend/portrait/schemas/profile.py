@@ -63,6 +63,8 @@ class PasswordChangeSchema(InputSchema):
 
 
 class ProfileListQuerySchema(InputSchema):
+    """Query strings tolerate unknown parameters (cache busters); bodies never do."""
+
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     cursor = fields.String(metadata={"description": "next_cursor of the previous page"})
     q = fields.String(

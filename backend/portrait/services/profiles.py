@@ -57,7 +57,8 @@ def _encode_cursor(key: str) -> str:
 
 def _decode_cursor(cursor: str) -> str:
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        padded = cursor + "=" * (-len(cursor) % 4)
+        return base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise BadRequest("Invalid cursor.", errors={"cursor": ["invalid"]}) from exc
 
@@ -67,7 +68,10 @@ def list_profiles(*, limit: int, cursor: str | None = None, prefix: str | None =
     inserts, unlike offsets). `prefix` filters handles that start with it."""
     query = User.objects
     if prefix:
-        query = query.filter(handle_key__startswith=handle_key(prefix))
+        # A key range, not a regex: it uses the index and works on every MongoDB-wire server
+        # (handle keys are ASCII, so every key with the prefix sorts below prefix + DEL).
+        start = handle_key(prefix)
+        query = query.filter(handle_key__gte=start, handle_key__lt=start + "\x7f")
     if cursor:
         query = query.filter(handle_key__gt=_decode_cursor(cursor))
     items = list(query.order_by("handle_key").limit(limit + 1))

@@ -38,6 +38,8 @@ def _expiry() -> datetime:
 
 def start_session(*, user: User, user_agent: str = "") -> TokenPair:
     """Opens a new session family for `user` (sign-up, login)."""
+    # Servers without TTL indexes never delete expired sessions; bound them per user here.
+    RefreshSession.objects(user_id=user.id, expires_at__lt=_now()).delete()
     sid = uuid.uuid4()
     pair, jti = _issue(user_id=str(user.id), sid=sid)
     RefreshSession(

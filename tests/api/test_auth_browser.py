@@ -1,0 +1,86 @@
+"""Browser mode: the refresh token lives in an httpOnly SameSite cookie, CSRF double-submit."""
+
+from __future__ import annotations
+
+from tests.utils.factories import PASSWORD, signup_data
+
+API = "/api/v1"
+REFRESH_COOKIE = "refresh_token_cookie"
+CSRF_COOKIE = "csrf_refresh_token"
+
+
+def set_cookies(response) -> dict[str, str]:
+    """Set-Cookie headers by cookie name."""
+    return {h.split("=", 1)[0]: h for h in response.headers.getlist("Set-Cookie")}
+
+
+def signup_in_browser(client):
+    return client.post(f"{API}/auth/signup?client=browser", json=signup_data())
+
+
+def test_browser_signup_sets_httponly_samesite_cookie_and_no_body_token(client):
+    response = signup_in_browser(client)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert "refresh_token" not in body and body["access_token"]
+    cookies = set_cookies(response)
+    refresh_cookie = cookies[REFRESH_COOKIE]
+    assert "HttpOnly" in refresh_cookie
+    assert "SameSite=Strict" in refresh_cookie
+    assert "Path=/api/v1/auth" in refresh_cookie
+    # The CSRF twin must be readable by the SPA's script, on every page.
+    assert "HttpOnly" not in cookies[CSRF_COOKIE] and "Path=/;" in cookies[CSRF_COOKIE]
+
+
+def test_cookies_are_secure_in_production_settings(make_app):
+    app = make_app(COOKIE_SECURE="true")
+    response = signup_in_browser(app.test_client())
+    assert "Secure" in set_cookies(response)[REFRESH_COOKIE]
+
+
+def test_cookie_refresh_needs_the_csrf_header(client):
+    signup_in_browser(client)
+    response = client.post(f"{API}/auth/refresh")
+    assert response.status_code == 401
+    assert "CSRF" in response.get_json()["detail"]
+    wrong = client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": "forged"})
+    assert wrong.status_code == 401
+
+
+def test_cookie_refresh_rotates_the_cookie(client):
+    signup_in_browser(client)
+    old_cookie = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
+    csrf = client.get_cookie(CSRF_COOKIE).value
+    response = client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": csrf})
+    assert response.status_code == 200
+    assert "refresh_token" not in response.get_json()
+    new_cookie = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
+    assert new_cookie != old_cookie
+    access = response.get_json()["access_token"]
+    assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {access}"}).status_code == 200
+
+    # Replaying the spent cookie (a stolen copy) revokes the family.
+    new_csrf = client.get_cookie(CSRF_COOKIE).value
+    client.set_cookie(REFRESH_COOKIE, old_cookie, path="/api/v1/auth")
+    replay = client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": csrf})
+    assert replay.status_code == 401
+    client.set_cookie(REFRESH_COOKIE, new_cookie, path="/api/v1/auth")
+    assert client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": new_csrf}).status_code == 401
+
+
+def test_browser_login_and_logout_clear_the_cookies(client, auth, account):
+    response = client.post(
+        f"{API}/auth/login?client=browser", json={"email": account.email, "password": PASSWORD}
+    )
+    assert response.status_code == 200 and "refresh_token" not in response.get_json()
+    csrf = client.get_cookie(CSRF_COOKIE).value
+    logout = client.post(f"{API}/auth/logout", headers={"X-CSRF-TOKEN": csrf})
+    assert logout.status_code == 204
+    assert client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth") is None
+    assert client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": csrf}).status_code == 401
+
+
+def test_unknown_client_mode_is_422(client):
+    response = client.post(f"{API}/auth/signup?client=fridge", json=signup_data())
+    assert response.status_code == 422
+    assert "client" in response.get_json()["errors"]
