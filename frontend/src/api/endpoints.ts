@@ -10,22 +10,24 @@ import type {
   PublicProfile,
   Session,
   SignupInput,
+  TokenPair,
 } from './types'
 
 const json = <T>(promise: Promise<{ data: T }>) => promise.then((r) => r.data)
 
+// client=browser: the refresh token comes back only as an httpOnly cookie, never in the body.
 export const signup = (input: SignupInput) =>
-  json(request<Session>('POST', '/auth/signup', { body: input, anonymous: true }))
+  json(request<Session>('POST', '/auth/signup?client=browser', { body: input, anonymous: true }))
 
 export const login = (input: LoginInput) =>
-  json(request<Session>('POST', '/auth/login', { body: input, anonymous: true }))
+  json(request<Session>('POST', '/auth/login?client=browser', { body: input, anonymous: true }))
 
 /** Trades the httpOnly refresh cookie for a new access token (and a rotated cookie). */
 export const refresh = () =>
-  json(request<Session>('POST', '/auth/refresh', { anonymous: true, headers: csrfHeader() }))
+  json(request<TokenPair>('POST', '/auth/refresh', { anonymous: true, headers: csrfHeader() }))
 
-export const logout = () =>
-  request<void>('POST', '/auth/logout', { anonymous: true, headers: csrfHeader() })
+/** Ends the session of the current access token; the server also clears the cookies. */
+export const logout = () => request<void>('POST', '/auth/logout')
 
 /** The profile and its ETag, which PATCH /me sends back in If-Match. */
 export async function readMe(): Promise<{ profile: Profile; etag: string | null }> {
@@ -59,7 +61,16 @@ export const readProfile = (handle: string) =>
   json(request<PublicProfile>('GET', `/profiles/${encodeURIComponent(handle)}`))
 
 // flask-jwt-extended's double-submit CSRF: the readable csrf cookie goes back as a header.
-function csrfHeader(): Record<string, string> {
+// It is set and cleared together with the httpOnly refresh cookie, so it also tells whether
+// there is a session to restore at all.
+function csrfToken(): string | null {
   const match = document.cookie.match(/(?:^|;\s*)csrf_refresh_token=([^;]+)/)
-  return match?.[1] ? { 'X-CSRF-TOKEN': decodeURIComponent(match[1]) } : {}
+  return match?.[1] ? decodeURIComponent(match[1]) : null
 }
+
+function csrfHeader(): Record<string, string> {
+  const token = csrfToken()
+  return token ? { 'X-CSRF-TOKEN': token } : {}
+}
+
+export const hasRefreshCookie = () => csrfToken() !== null

@@ -1,5 +1,8 @@
-// Shapes of the API's documents. Provisional until `npm run gen:api` writes schema.d.ts from
-// the API's OpenAPI document; then these become aliases of the generated types.
+// The API's documents, taken from schema.d.ts, which `npm run gen:api` generates from the
+// API's OpenAPI document (never edit it by hand; a test fails when it is stale).
+import type { components } from './schema'
+
+type Schemas = components['schemas']
 
 export interface CropBox {
   x: number
@@ -8,6 +11,12 @@ export interface CropBox {
   height: number
 }
 
+/**
+ * The avatar inside a profile. The OpenAPI document describes it only as an object (the
+ * profile schema dumps it with a method), so its inner shape is written here from the
+ * avatar contract (issue 4): square variant URLs keyed by pixel size, the crop box and the
+ * master it was cut from.
+ */
 export interface Avatar {
   urls: Record<string, string>
   crop?: CropBox
@@ -16,43 +25,13 @@ export interface Avatar {
   moderation?: Record<string, unknown>
 }
 
-export interface PublicProfile {
-  handle: string
-  display_name: string
-  bio?: string | null
-  location?: string | null
-  website?: string | null
-  avatar?: Avatar | null
-}
+type WithAvatar<T> = Omit<T, 'avatar'> & { avatar?: Avatar | null }
 
-export interface Profile extends PublicProfile {
-  id?: string
-  email: string
-}
-
-export interface Session {
-  user: Profile
-  access_token: string
-  refresh_token?: string
-}
-
-export interface SignupInput {
-  email: string
-  password: string
-  handle: string
-  display_name: string
-}
-
-export interface LoginInput {
-  email: string
-  password: string
-}
-
-export type ProfileUpdate = Partial<
-  Pick<Profile, 'display_name' | 'handle' | 'bio' | 'location' | 'website'>
->
-
-export interface PasswordChange {
-  current_password: string
-  new_password: string
-}
+export type Profile = WithAvatar<Schemas['Me']>
+export type PublicProfile = WithAvatar<Schemas['PublicProfile']>
+export type TokenPair = Schemas['TokenPair']
+export type Session = Omit<Schemas['Auth'], 'user'> & { user: Profile }
+export type SignupInput = Schemas['Signup']
+export type LoginInput = Schemas['Login']
+export type ProfileUpdate = Schemas['ProfileUpdate']
+export type PasswordChange = Schemas['PasswordChange']

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 
 import { setAuthHooks } from '@/api/client'
 import * as api from '@/api/endpoints'
-import type { LoginInput, Profile, Session, SignupInput } from '@/api/types'
+import type { LoginInput, Profile, Session, SignupInput, TokenPair } from '@/api/types'
 
 /**
  * Who is signed in. The access token lives in memory only (never localStorage, so a script
@@ -15,9 +15,9 @@ export const useAuthStore = defineStore('auth', () => {
   const user = ref<Profile | null>(null)
   const isAuthenticated = computed(() => accessToken.value !== null)
 
-  function start(session: Session) {
+  function start(session: Session | TokenPair) {
     accessToken.value = session.access_token
-    user.value = session.user
+    if ('user' in session) user.value = session.user
   }
 
   function clear() {
@@ -32,8 +32,10 @@ export const useAuthStore = defineStore('auth', () => {
   function refresh(): Promise<boolean> {
     pending ??= api
       .refresh()
-      .then((session) => {
-        start(session)
+      .then(async (pair) => {
+        start(pair)
+        // A refresh carries no profile: after a reload, ask who we are.
+        user.value ??= (await api.readMe()).profile
         return true
       })
       .catch(() => {
@@ -48,7 +50,8 @@ export const useAuthStore = defineStore('auth', () => {
 
   // Resolves once the session from a previous visit (if any) has been restored.
   let restoring: Promise<boolean> | null = null
-  const restore = () => (restoring ??= refresh())
+  // Without a refresh cookie there is nothing to restore: skip the request (and its 401).
+  const restore = () => (restoring ??= api.hasRefreshCookie() ? refresh() : Promise.resolve(false))
 
   async function signup(input: SignupInput) {
     start(await api.signup(input))

@@ -9,7 +9,9 @@ export interface Reply {
 
 export interface Call {
   method: string
+  /** Under /api/v1, without the query string (see `query`). */
   path: string
+  query: URLSearchParams
   headers: Record<string, string>
   body: unknown
 }
@@ -28,7 +30,9 @@ export function fakeApi(
   const calls: Call[] = []
   const queues = new Map(Object.entries(routes).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]))
 
-  async function answer(call: Call): Promise<Reply> {
+  async function answer(request: Omit<Call, 'query'>): Promise<Reply> {
+    const [path = '', query] = request.path.split('?')
+    const call = { ...request, path, query: new URLSearchParams(query) }
     calls.push(call)
     const route = queues.get(`${call.method} ${call.path}`)
     const handler = Array.isArray(route) ? (route.length > 1 ? route.shift() : route[0]) : route

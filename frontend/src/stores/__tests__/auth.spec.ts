@@ -7,6 +7,7 @@ import { useAuthStore } from '@/stores/auth'
 
 const user = { handle: 'ada', display_name: 'Ada', email: 'ada@example.com' }
 const session = (token: string) => ({ status: 200, body: { user, access_token: token } })
+const pair = (token: string) => ({ status: 200, body: { access_token: token } })
 
 beforeEach(() => setActivePinia(createPinia()))
 afterEach(() => vi.unstubAllGlobals())
@@ -19,31 +20,46 @@ describe('useAuthStore', () => {
     expect(auth.isAuthenticated).toBe(true)
     expect(auth.user?.handle).toBe('ada')
     expect(calls[0]!.body).toEqual({ email: 'ada@example.com', password: 'correct horse' })
+    // The browser flavour: the refresh token only ever arrives as an httpOnly cookie.
+    expect(calls[0]!.query.get('client')).toBe('browser')
     expect(localStorage.length).toBe(0)
     expect(sessionStorage.length).toBe(0)
     expect(document.cookie).not.toContain('A1')
   })
 
-  it('restores the session after a reload from the refresh cookie', async () => {
-    const { calls } = fakeApi({ 'POST /auth/refresh': session('R1') })
+  it('restores the session and the user after a reload from the refresh cookie', async () => {
+    const { calls } = fakeApi({
+      'POST /auth/refresh': { body: { access_token: 'R1', expires_in: 900 } },
+      'GET /me': (call) =>
+        call.headers.Authorization === 'Bearer R1' ? { body: user } : problem(401),
+    })
     document.cookie = 'csrf_refresh_token=csrf123; path=/'
     const auth = useAuthStore()
     expect(await auth.restore()).toBe(true)
     expect(auth.accessToken).toBe('R1')
+    expect(auth.user?.handle).toBe('ada')
     expect(calls[0]!.headers['X-CSRF-TOKEN']).toBe('csrf123')
     document.cookie = 'csrf_refresh_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
   })
 
-  it('stays signed out when there is no session to restore', async () => {
+  it('stays signed out when the refresh cookie is no longer valid', async () => {
     fakeApi({ 'POST /auth/refresh': problem(401) })
+    document.cookie = 'csrf_refresh_token=old; path=/'
     const auth = useAuthStore()
     expect(await auth.restore()).toBe(false)
     expect(auth.isAuthenticated).toBe(false)
+    document.cookie = 'csrf_refresh_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
+  })
+
+  it('does not ask the server when there is no refresh cookie at all', async () => {
+    const { calls } = fakeApi({})
+    expect(await useAuthStore().restore()).toBe(false)
+    expect(calls).toHaveLength(0)
   })
 
   it('shares one refresh between parallel 401s (a spent refresh token ends the session)', async () => {
     const { calls } = fakeApi({
-      'POST /auth/refresh': session('NEW'),
+      'POST /auth/refresh': pair('NEW'),
       'GET /me': (call) =>
         call.headers.Authorization === 'Bearer NEW' ? { body: user } : problem(401),
       'GET /profiles/ada': (call) =>
@@ -51,6 +67,7 @@ describe('useAuthStore', () => {
     })
     const auth = useAuthStore()
     auth.accessToken = 'EXPIRED'
+    auth.user = user
     await Promise.all([request('GET', '/me'), request('GET', '/profiles/ada')])
     expect(calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(1)
     expect(auth.accessToken).toBe('NEW')
@@ -73,6 +90,7 @@ describe('useAuthStore', () => {
     await auth.login({ email: 'ada@example.com', password: 'pw' })
     await auth.logout()
     expect(calls.at(-1)!.path).toBe('/auth/logout')
+    expect(calls.at(-1)!.headers.Authorization).toBe('Bearer A1')
     expect(auth.isAuthenticated).toBe(false)
 
     await auth.login({ email: 'ada@example.com', password: 'pw' })
