@@ -39,7 +39,8 @@ preload_app = False
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+# The worker's pid first: which process served a request (the multi-worker test reads it).
+access_log_format = '%(p)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 
 # Heartbeat files on tmpfs: a container's overlay filesystem can stall them.
 _SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None

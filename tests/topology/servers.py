@@ -5,6 +5,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -60,3 +61,53 @@ def mongo_server(data_dir: Path, port: int | None = None):
         stop(proc)
         if proc.stderr:
             proc.stderr.close()
+
+
+GUNICORN_CONF = ROOT / "docker" / "api" / "gunicorn.conf.py"
+TEST_SECRET = "topology-test-secret-key-0123456789abcdef"
+# argon2id at its smallest legal cost keeps the tests quick; the algorithm is the same.
+FAST_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "8", "ARGON2_PARALLELISM": "1"}
+
+
+def api_env(mongo_uri: str, **extra: str) -> dict[str, str]:
+    """The API's environment for a production-shaped run against mongo_uri."""
+    return {
+        **os.environ,
+        "PORTRAIT_ENV": "production",
+        "SECRET_KEY": TEST_SECRET,
+        "MONGO_URI": mongo_uri,
+        "MODELS_URL": "http://127.0.0.1:9",  # nothing listens: these tests need no models
+        "WEB_DIST": str(ROOT / "nonexistent-web-dist"),
+        "LOG_LEVEL": "WARNING",
+        **FAST_ARGON2,
+        **extra,
+    }
+
+
+@contextlib.contextmanager
+def api_process(argv: list[str], env: dict[str, str], port: int, log: Path, graceful=True):
+    """Runs an API process logging to `log`; yields its URL. A graceful process (gunicorn)
+    must exit 0 on SIGTERM; the development server just dies of it."""
+    with log.open("ab") as out:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    try:
+        wait_for_port(port, proc, timeout=60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        code = stop(proc)
+        assert code == 0 or (not graceful and code == -signal.SIGTERM), f"exit {code}, see {log}"
+
+
+def gunicorn_api(mongo_uri: str, log: Path, workers: int = 2, **extra: str):
+    """The API under gunicorn with the production config (docker/api/gunicorn.conf.py)."""
+    port = free_port()
+    env = api_env(
+        mongo_uri,
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY=str(workers),
+        GUNICORN_THREADS="4",
+        **extra,
+    )
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    argv = [gunicorn, "--config", str(GUNICORN_CONF), "portrait:create_app()"]
+    return api_process(argv, env, port, log)

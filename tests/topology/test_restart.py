@@ -1,0 +1,59 @@
+"""`MONGO_URI=mongodb://… ./scripts/dev`: accounts survive a restart of the app.
+
+The app runs as scripts/dev runs it (`python -m portrait`), against a real MongoDB-wire
+server (FerretDB), and is stopped and started again between the write and the read.
+"""
+
+import sys
+import uuid
+
+import pytest
+import requests
+
+from tests.topology.servers import api_env, api_process, free_port
+
+pytestmark = pytest.mark.slow
+
+API = "/api/v1"
+
+
+def dev_app(mongo_uri: str, log):
+    port = free_port()
+    argv = [sys.executable, "-m", "portrait", "--host", "127.0.0.1", "--port", str(port)]
+    env = api_env(mongo_uri, PORTRAIT_ENV="development")
+    return api_process(argv, env, port, log, graceful=False)
+
+
+def test_an_account_and_its_profile_survive_an_app_restart(mongo_port, tmp_path):
+    uri = f"mongodb://127.0.0.1:{mongo_port}/restart_{uuid.uuid4().hex[:8]}"
+    name = uuid.uuid4().hex[:10]
+    account = {
+        "email": f"{name}@example.com",
+        "password": "correct horse battery staple",
+        "handle": f"u{name}",
+        "display_name": "Before Restart",
+    }
+    with dev_app(uri, tmp_path / "first.log") as base:
+        signup = requests.post(f"{base}{API}/auth/signup", json=account, timeout=10)
+        assert signup.status_code == 201, signup.text
+
+    with dev_app(uri, tmp_path / "second.log") as base:
+        login = requests.post(
+            f"{base}{API}/auth/login",
+            json={"email": account["email"], "password": account["password"]},
+            timeout=10,
+        )
+        assert login.status_code == 200, login.text
+        token = login.json()["access_token"]
+        me = requests.get(f"{base}{API}/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.json()["handle"] == account["handle"]
+        assert me.json()["display_name"] == "Before Restart"
+        public = requests.get(f"{base}{API}/profiles/{account['handle']}", timeout=10)
+        assert public.status_code == 200
+        # A refresh token issued before the restart still works after it.
+        refresh = requests.post(
+            f"{base}{API}/auth/refresh",
+            headers={"Authorization": f"Bearer {signup.json()['refresh_token']}"},
+            timeout=10,
+        )
+        assert refresh.status_code == 200, refresh.text
