@@ -153,3 +153,14 @@ def test_api_gunicorn_threads_for_io_and_shuts_down_within_the_grace_period(comp
     # compose must wait longer than gunicorn's graceful shutdown before it sends SIGKILL.
     assert cfg.graceful_timeout < seconds(api["stop_grace_period"])
     assert cfg.timeout > 0
+
+
+def test_models_gunicorn_uses_processes_for_cpu_work(compose, monkeypatch):
+    models = compose["services"]["models"]
+    env = {k: str(v) for k, v in models["environment"].items() if "${" not in str(v)}
+    monkeypatch.setenv("MODELS_WORKERS", "2")
+    cfg = load_gunicorn(ROOT / "backend" / "portrait_models" / "gunicorn.conf.py", env, monkeypatch)
+    assert cfg.worker_class_str == "sync" and cfg.threads == 1 and cfg.workers == 2
+    assert not cfg.preload_app  # each worker builds its own ONNX session after the fork
+    assert cfg.graceful_timeout < seconds(models["stop_grace_period"])
+    assert cfg.bind == ["0.0.0.0:8001"]
