@@ -64,3 +64,13 @@ ensure_chromium() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
 }
+
+# Debian's nginx for the web container's config test (tests/topology/test_web_nginx.py).
+ensure_nginx() {
+    command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] && return 0
+    log "installing Debian's nginx-light"
+    local sudo=""
+    [[ "$(id -u)" == 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx-light >/dev/null
+}
