@@ -51,6 +51,20 @@ def jpeg(size: tuple[int, int] = (640, 480), quality: int = 90, **options) -> by
     return encode(photo(size), "JPEG", quality=quality, **options)
 
 
+# The astronaut's face in scikit-image's bundled 512x512 portrait (x, y, width, height).
+ASTRONAUT_FACE = (170, 62, 108, 120)
+
+
+def face_photo(size: int = 512) -> bytes:
+    """A real portrait photo (NASA's Eileen Collins, bundled with scikit-image) as a JPEG."""
+    from skimage import data  # imported lazily: only the API tests need a real face
+
+    image = Image.fromarray(data.astronaut())
+    if size != 512:
+        image = image.resize((size, size), Image.Resampling.LANCZOS)
+    return encode(image, "JPEG", quality=90)
+
+
 def halves(size: tuple[int, int], left: tuple, right: tuple, mode: str = "RGB") -> Image.Image:
     """Left half one colour, right half another: orientation is visible in two pixels."""
     image = Image.new(mode, size, left)

@@ -5,11 +5,13 @@ To add a resource: write `portrait/api/<resource>.py` with a flask-smorest `Blue
 `bp` and add the module here.
 """
 
-from portrait.api import auth, health, me, profiles
+from portrait.api import auth, avatar, health, me, media, profiles
 
 BLUEPRINTS = [
     health.bp,
     auth.bp,
     me.bp,
     profiles.bp,
+    avatar.bp,
+    media.bp,
 ]

@@ -62,18 +62,34 @@ class Avatar(EmbeddedDocument):
     def media_keys(self) -> set[str]:
         return {self.master_key, *self.variants.values()}
 
-    def to_public(self) -> dict:
-        """The URLs anyone may load; what public profiles show."""
-        return {"urls": {name: MEDIA_URL_PREFIX + key for name, key in self.variants.items()}}
+    @property
+    def urls(self) -> dict[str, str]:
+        """The URLs anyone may load; all a public profile shows."""
+        return {name: MEDIA_URL_PREFIX + key for name, key in self.variants.items()}
 
-    def to_owner(self) -> dict:
-        """Everything the owner needs to show and re-frame the avatar (GET /me)."""
+    @property
+    def master(self) -> dict:
+        # The uncropped picture, for the re-framing editor. Its URL is a capability: a 256-bit
+        # key only the owner is told (GET /me), and /media never lets shared caches keep it.
         return {
-            **self.to_public(),
-            "crop": dict(self.crop),
-            "master": {"width": self.master_width, "height": self.master_height},
-            "faces": [dict(face) for face in self.faces],
-            "moderation": dict(self.moderation),
-            "framing": dict(self.framing),
-            "updated_at": self.updated_at.isoformat(),
+            "width": self.master_width,
+            "height": self.master_height,
+            "url": MEDIA_URL_PREFIX + self.master_key,
         }
+
+
+class AvatarLease(Document):
+    """At most one avatar change per user at a time (see services.avatar_commit).
+
+    `_id` is the user id, so taking a lease is one insert that a unique key arbitrates; an
+    expired lease is taken over by a conditional update on `expires_at`."""
+
+    meta = {
+        "collection": "avatar_leases",
+        "auto_create_index": False,
+        "indexes": [{"fields": ["expires_at"], "expireAfterSeconds": 0}],
+    }
+
+    id = StringField(primary_key=True)
+    token = StringField(required=True)
+    expires_at = DateTimeField(required=True)

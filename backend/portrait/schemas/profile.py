@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from portrait.schemas.avatar import AvatarSchema, DefaultAvatarSchema, PublicAvatarSchema
 from portrait.schemas.base import (
     InputSchema,
     Trimmed,
@@ -14,6 +13,7 @@ from portrait.schemas.base import (
     handle_field,
     password_field,
 )
+from portrait.services.media import default_avatar
 
 
 def _website(value: str) -> None:
@@ -29,21 +29,18 @@ class PublicProfileSchema(ma.Schema):
     bio = fields.String()
     location = fields.String()
     website = fields.String()
-    avatar = fields.Method(
-        "dump_avatar",
-        allow_none=True,
-        metadata={"type": "object", "nullable": True, "description": "Avatar URLs and crop"},
+    avatar = fields.Nested(PublicAvatarSchema, allow_none=True)  # null: no picture yet
+    default_avatar = fields.Function(
+        lambda user: default_avatar(handle=user.handle, display_name=user.display_name),
+        metadata={"type": "object", "description": DefaultAvatarSchema.__doc__},
     )
     created_at = fields.DateTime()
-
-    def dump_avatar(self, user: Any) -> dict | None:
-        avatar = getattr(user, "avatar", None)
-        return avatar.to_public() if avatar is not None else None
 
 
 class MeSchema(PublicProfileSchema):
     """The owner's view of the account."""
 
+    avatar = fields.Nested(AvatarSchema, allow_none=True)
     id = fields.String()
     email = fields.String()
     updated_at = fields.DateTime()

@@ -1,0 +1,102 @@
+"""Your avatar: upload (moderated and framed), re-frame from the stored master, remove."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import Blueprint
+
+from portrait.errors import BadRequest, PayloadTooLarge
+from portrait.http import etag_headers
+from portrait.schemas.avatar import AvatarSchema, CropUpdateSchema
+from portrait.services import avatar, avatar_models
+
+bp = Blueprint(
+    "avatar", __name__, url_prefix="/api/v1/me/avatar", description="Your profile picture"
+)
+
+# The model-service client (and its /readyz check) belongs to the app this is registered on.
+bp.record_once(lambda state: avatar_models.init_app(state.app))
+
+SECURITY = [{"bearerAuth": []}]
+ETAG_HEADER = {"ETag": {"description": "New version of the profile", "schema": {"type": "string"}}}
+UPLOAD_BODY = {
+    "description": "JPEG, PNG, WebP, GIF (first frame) or HEIC/HEIF; the format is read from "
+    "the bytes, never from the name or Content-Type. At most 10 MB and 40 megapixels.",
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        "image/*": {"schema": {"type": "string", "format": "binary"}},
+    },
+}
+
+
+def _upload_bytes() -> bytes:
+    """The picture from a multipart `file` field or, for other content types, the raw body."""
+    limit = current_app.config["AVATAR_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        # Refused before reading: the multipart envelope gets 64 KB of slack.
+        raise PayloadTooLarge(f"The file is larger than {limit // (1024 * 1024)} MB.")
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadRequest(
+                "Send the picture in the multipart field 'file'.", errors={"file": ["missing"]}
+            )
+        return upload.read(limit + 1)
+    return request.get_data(cache=False)
+
+
+@bp.route("")
+class MyAvatar(MethodView):
+    decorators = [jwt_required()]
+
+    @bp.response(200, AvatarSchema, headers=ETAG_HEADER)
+    @bp.alt_response(400, response="BAD_REQUEST")
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.alt_response(409, response="CONFLICT", description="Another avatar change is running")
+    @bp.alt_response(413, response="DEFAULT_ERROR", description="Over 10 MB or 40 megapixels")
+    @bp.alt_response(415, response="DEFAULT_ERROR", description="Not a supported image format")
+    @bp.alt_response(
+        422, response="DEFAULT_ERROR", description="Damaged image, or refused (avatar-rejected)"
+    )
+    @bp.alt_response(503, response="SERVICE_UNAVAILABLE", description="Checker unavailable")
+    @bp.doc(operationId="uploadAvatar", security=SECURITY, requestBody=UPLOAD_BODY)
+    def put(self):
+        """Upload a new avatar: checked, framed and resized; nothing is kept if refused."""
+        user = avatar.replace_avatar(user=current_user, data=_upload_bytes())
+        return user.avatar, etag_headers(user)
+
+    @bp.response(204, headers=ETAG_HEADER)
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.alt_response(409, response="CONFLICT")
+    @bp.alt_response(503, response="SERVICE_UNAVAILABLE")
+    @bp.doc(operationId="deleteAvatar", security=SECURITY)
+    def delete(self):
+        """Remove your avatar and its files (the default initials show instead)."""
+        user = avatar.delete_avatar(user=current_user)
+        return None, etag_headers(user)
+
+
+@bp.route("/crop", methods=["PATCH"])
+@bp.arguments(CropUpdateSchema)
+@bp.response(200, AvatarSchema, headers=ETAG_HEADER)
+@bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(404, response="NOT_FOUND", description="No avatar to re-frame")
+@bp.alt_response(409, response="CONFLICT")
+@bp.alt_response(422, response="DEFAULT_ERROR", description="Crop outside, not square or small")
+@bp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@bp.doc(operationId="reframeAvatar", security=SECURITY)
+@jwt_required()
+def reframe(crop):
+    """Re-frame your avatar from the stored original, no new upload needed."""
+    user = avatar.reframe_avatar(user=current_user, crop=crop)
+    return user.avatar, etag_headers(user)

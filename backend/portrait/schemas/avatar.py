@@ -1,0 +1,68 @@
+"""Avatar schemas: the owner's view, the public view, the default, and re-framing input."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from portrait.schemas.base import InputSchema
+
+URLS = fields.Dict(
+    keys=fields.String(),
+    values=fields.String(),
+    metadata={
+        "description": 'Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)',
+        "example": {"512": "/media/3f…9a.webp", "jpeg": "/media/71…0c.jpg"},
+    },
+)
+
+
+class CropBoxSchema(ma.Schema):
+    x = fields.Integer(required=True, validate=validate.Range(min=0))
+    y = fields.Integer(required=True, validate=validate.Range(min=0))
+    width = fields.Integer(required=True, validate=validate.Range(min=1))
+    height = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class CropUpdateSchema(CropBoxSchema, InputSchema):
+    """A square (within 1 px), at least 64 px, inside the master, in master pixels."""
+
+
+class FaceSchema(CropBoxSchema):
+    source = fields.String(metadata={"description": "Detector that found it (haar, nudenet)"})
+
+
+class MasterSchema(ma.Schema):
+    width = fields.Integer()
+    height = fields.Integer()
+    url = fields.String(metadata={"description": "The uncropped picture (owner only)"})
+
+
+class ModerationSummarySchema(ma.Schema):
+    model = fields.String()
+    version = fields.String()
+    explicit = fields.Boolean()
+    threshold = fields.Float()
+    labels = fields.List(fields.String(), metadata={"description": "What the detector saw"})
+
+
+class PublicAvatarSchema(ma.Schema):
+    urls = URLS
+
+
+class AvatarSchema(PublicAvatarSchema):
+    """The owner's view: what to show and what re-framing needs."""
+
+    crop = fields.Nested(CropBoxSchema, metadata={"description": "In master pixels"})
+    master = fields.Nested(MasterSchema)
+    faces = fields.List(fields.Nested(FaceSchema))
+    moderation = fields.Nested(ModerationSummarySchema)
+    framing = fields.Dict(metadata={"description": "Crop model, version and method"})
+    updated_at = fields.DateTime()
+
+
+class DefaultAvatarSchema(ma.Schema):
+    """Generated initials on a colour from the handle (SVG), for profiles without a picture."""
+
+    urls = URLS
+    default = fields.Boolean()

@@ -1,0 +1,74 @@
+"""Media for `/media/...`: stored avatar files and the generated default avatar."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from html import escape
+
+from flask import current_app
+
+from portrait.errors import DatabaseUnavailable, NotFound
+from portrait.models.media import MEDIA_URL_PREFIX
+from portrait.storage import MediaItem, MediaStore, MongoMediaStore, StorageError
+
+STORE = "portrait.media_store"
+KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(webp|jpg)$")
+DEFAULT_SIZES = ("512", "256", "128", "64")
+
+
+def store() -> MediaStore:
+    """The app's media store (tests may put another one in `app.extensions[STORE]`)."""
+    return current_app.extensions.setdefault(STORE, MongoMediaStore())
+
+
+def read_media(*, key: str) -> MediaItem:
+    if not KEY_PATTERN.match(key):
+        raise NotFound("No such media.")
+    try:
+        item = store().get(key)
+    except StorageError as exc:
+        raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
+    if item is None:
+        raise NotFound("No such media.")
+    return item
+
+
+def initials(name: str) -> str:
+    """Up to two letters or digits: the first of the first two words ("Ada Lovelace" -> AL)."""
+    letters = [next((c for c in word if c.isalnum()), "") for word in name.split()]
+    return "".join(letters[:2]).upper() or "?"
+
+
+def hue(handle: str) -> int:
+    """A colour that stays with the handle (any case) across visits and servers."""
+    return int.from_bytes(hashlib.sha256(handle.lower().encode()).digest()[:2], "big") % 360
+
+
+def default_avatar(*, handle: str, display_name: str) -> dict:
+    """The `avatar` of a profile without a picture: the same URLs shape as a real one."""
+    url = f"{MEDIA_URL_PREFIX}default/{hue(handle)}/{initials(display_name)}.svg"
+    return {"urls": dict.fromkeys(DEFAULT_SIZES, url), "default": True}
+
+
+def default_avatar_svg(*, hue_value: int, text: str) -> str:
+    """Initials on a colour. The URL carries everything drawn, so it is cacheable forever;
+    anything but a hue and one or two letters/digits is refused (404) by the caller."""
+    if not 0 <= hue_value < 360 or not 1 <= len(text) <= 2 or not all(_drawable(c) for c in text):
+        raise NotFound("No such default avatar.")
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512" width="512" height="512">'
+        f'<rect width="512" height="512" fill="hsl({hue_value},45%,42%)"/>'
+        '<text x="50%" y="50%" dy=".35em" text-anchor="middle" fill="#fff" font-size="220" '
+        'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif">'
+        f"{escape(text)}</text></svg>"
+    )
+
+
+def _drawable(char: str) -> bool:
+    return char == "?" or unicodedata.category(char)[0] in ("L", "N")
+
+
+def svg_etag(svg: str) -> str:
+    return hashlib.sha256(svg.encode()).hexdigest()

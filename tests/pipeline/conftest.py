@@ -1,0 +1,81 @@
+"""Fixtures for the avatar API: the real model service over HTTP and fakes that misbehave."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.pipeline.support import upload
+from tests.utils import images
+
+
+@pytest.fixture(scope="session")
+def model_service_url() -> Iterator[str]:
+    """The real model service app (NudeNet + smart crop) on a loopback port."""
+    from portrait_models.app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def stopped_url() -> str:
+    """A loopback port with nothing listening: the model service is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@pytest.fixture
+def canned_models() -> Iterator[Callable[..., str]]:
+    """`canned_models(status, body)` starts a fake model service answering every request so."""
+    servers: list[ThreadingHTTPServer] = []
+
+    def start(status: int, body: bytes | dict, content_type: str = "application/json") -> str:
+        payload = json.dumps(body).encode() if isinstance(body, dict) else body
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def app(make_app, model_service_url):
+    """The API wired to the real model service."""
+    return make_app(MODELS_URL=model_service_url)
+
+
+@pytest.fixture
+def with_avatar(client, account):
+    """An account that already has an avatar (the astronaut), and that avatar's JSON."""
+    response = upload(client, account, images.face_photo())
+    assert response.status_code == 200, response.get_json()
+    return account, response.get_json()
