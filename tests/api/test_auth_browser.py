@@ -84,3 +84,15 @@ def test_unknown_client_mode_is_422(client):
     response = client.post(f"{API}/auth/signup?client=fridge", json=signup_data())
     assert response.status_code == 422
     assert "client" in response.get_json()["errors"]
+
+
+def test_cookie_wins_when_the_spa_also_sends_its_access_token(client):
+    access = signup_in_browser(client).get_json()["access_token"]
+    headers = {
+        "Authorization": f"Bearer {access}",
+        "X-CSRF-TOKEN": client.get_cookie(CSRF_COOKIE).value,
+    }
+    assert client.post(f"{API}/auth/refresh", headers=headers).status_code == 200
+    headers["X-CSRF-TOKEN"] = client.get_cookie(CSRF_COOKIE).value
+    assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
+    assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {access}"}).status_code == 401

@@ -69,3 +69,27 @@ def test_limits_can_be_disabled(make_app):
     client = make_app(RATELIMIT_SIGNUP="1 per hour", RATELIMIT_ENABLED="false").test_client()
     for _ in range(3):
         assert client.post(f"{API}/auth/signup", json=signup_data()).status_code == 201
+
+
+def xff(ip: str) -> dict:
+    return {"headers": {"X-Forwarded-For": ip}}
+
+
+def test_forwarded_for_is_ignored_unless_proxies_are_trusted(make_app):
+    # Otherwise anyone could dodge the per-IP limit by inventing X-Forwarded-For values.
+    client = make_app(RATELIMIT_SIGNUP="1 per hour").test_client()
+    assert (
+        client.post(f"{API}/auth/signup", json=signup_data(), **xff("1.1.1.1")).status_code == 201
+    )
+    assert_429(client.post(f"{API}/auth/signup", json=signup_data(), **xff("2.2.2.2")))
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_limited(make_app):
+    client = make_app(RATELIMIT_SIGNUP="1 per hour", PROXY_HOPS=1).test_client()
+    assert (
+        client.post(f"{API}/auth/signup", json=signup_data(), **xff("1.1.1.1")).status_code == 201
+    )
+    assert_429(client.post(f"{API}/auth/signup", json=signup_data(), **xff("1.1.1.1")))
+    assert (
+        client.post(f"{API}/auth/signup", json=signup_data(), **xff("2.2.2.2")).status_code == 201
+    )

@@ -6,7 +6,6 @@ from flask import after_this_request, current_app, request
 from flask_jwt_extended import (
     get_jwt,
     get_jwt_request_location,
-    jwt_required,
     set_refresh_cookies,
     unset_jwt_cookies,
     verify_jwt_in_request,
@@ -43,6 +42,15 @@ def _account_key() -> str:
 
 def _user_agent() -> str:
     return request.headers.get("User-Agent", "")
+
+
+def _verify_session_token(*, refresh: bool) -> None:
+    """Browsers: the refresh cookie wins, even when the SPA also sends its access token in
+    the Authorization header. Mobile: the Bearer header (for logout, either token type)."""
+    if request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"]):
+        verify_jwt_in_request(refresh=True, locations=["cookies"])
+    else:
+        verify_jwt_in_request(refresh=refresh, verify_type=refresh, locations=["headers"])
 
 
 def _deliver(pair: TokenPair, client: str, **extra) -> dict:
@@ -101,9 +109,9 @@ def login(data, client):
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")
 @bp.doc(operationId="refreshTokens", security=REFRESH_SECURITY)
-@jwt_required(refresh=True)
 def refresh():
     """Spend the refresh token for a new token pair (reuse revokes the session)."""
+    _verify_session_token(refresh=True)
     claims = get_jwt()
     pair = sessions.rotate_session(sid=claims["sid"], jti=claims["jti"], user_id=claims["sub"])
     client = "browser" if get_jwt_request_location() == "cookies" else "mobile"
@@ -116,12 +124,7 @@ def refresh():
 @bp.doc(operationId="logout", security=[{"bearerAuth": []}, *REFRESH_SECURITY])
 def logout():
     """End the session of the presented access or refresh token."""
-    # Mobile clients send either token as a Bearer header; browsers send the refresh cookie
-    # (flask-jwt-extended looks for the access cookie unless told it wants a refresh token).
-    if request.headers.get("Authorization"):
-        verify_jwt_in_request(verify_type=False, locations=["headers"])
-    else:
-        verify_jwt_in_request(refresh=True, locations=["cookies"])
+    _verify_session_token(refresh=False)
     sessions.revoke_session(sid=get_jwt()["sid"], reason="logout")
 
     @after_this_request
