@@ -85,6 +85,8 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise ImageTooLarge(f"the image has too many pixels ({exc})") from exc
     except UnidentifiedImageError as exc:
+        if _looks_like_an_image(data):  # the right signature, a broken body: corrupt, not alien
+            raise CorruptImage("the image is damaged: its header cannot be read") from exc
         raise NotAnImage("the body is not a JPEG, PNG, WebP, GIF, HEIC or AVIF image") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CorruptImage(f"the image header could not be read ({exc})") from exc
@@ -95,6 +97,14 @@ def _open(data: bytes, max_pixels: int) -> Image.Image:
             f"the image is {image.width}x{image.height}; the limit is {max_pixels} pixels"
         )
     return image
+
+
+def _looks_like_an_image(data: bytes) -> bool:
+    return (
+        data.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a"))
+        or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+        or data[4:8] == b"ftyp"  # ISO-BMFF: HEIC, AVIF
+    )
 
 
 def _orientation(image: Image.Image) -> int:

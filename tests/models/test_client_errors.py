@@ -2,7 +2,7 @@
 
 These tests talk to sockets that misbehave on purpose (nothing listening, a server that never
 answers, one that answers garbage); the client against the real service is tested in
-``test_client.py``.
+``test_http.py``.
 """
 
 import json

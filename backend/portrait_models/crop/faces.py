@@ -22,7 +22,11 @@ CASCADE_FILE = cv2.data.haarcascades + "haarcascade_frontalface_alt2.xml"
 SCALE_FACTOR = 1.1
 MIN_NEIGHBORS = 4
 MIN_FACE = 20  # pixels in the scanned image: the cascade's own window
-NUDENET_FACE_SCORE = 0.4
+# NudeNet's FACE_* false positives on the composites (a stretched cat, photo edges) scored
+# up to 0.43 and had odd shapes; true faces it alone found (camera: 0.58) score higher.
+NUDENET_FACE_SCORE = 0.45
+FACE_ASPECT = (0.5, 2.0)  # width / height of a plausible face box
+SAME_FACE_IOU = 0.3
 # Faces much smaller than the main one are background people, not the subject.
 SUBJECT_SHARE = 0.4
 
@@ -70,11 +74,12 @@ def haar_faces(rgb: np.ndarray, *, short_side: int) -> list[Rect]:
 
 def nudenet_faces(detections: list[dict]) -> list[Rect]:
     """FACE_* boxes of a nudity-detection result (already in original pixels)."""
-    return [
+    boxes = [
         Rect(*(float(v) for v in d["box"]))
         for d in detections
         if d["label"].startswith("FACE_") and d["score"] >= NUDENET_FACE_SCORE
     ]
+    return [r for r in boxes if r.h > 0 and FACE_ASPECT[0] <= r.w / r.h <= FACE_ASPECT[1]]
 
 
 def merge(haar: list[Rect], nudenet: list[Rect]) -> list[Face]:
@@ -94,4 +99,5 @@ def merge(haar: list[Rect], nudenet: list[Rect]) -> list[Face]:
 
 
 def _same_face(a: Rect, b: Rect) -> bool:
-    return a.intersection_area(b) >= 0.3 * min(a.area, b.area)
+    overlap = a.intersection_area(b)
+    return overlap >= SAME_FACE_IOU * (a.area + b.area - overlap)

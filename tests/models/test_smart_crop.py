@@ -1,0 +1,93 @@
+"""smart-crop: faces framed like a portrait, saliency otherwise, always inside the image."""
+
+import statistics
+
+import numpy as np
+import pytest
+
+from portrait_models.decoding import decode
+from tests.models.photos import NO_FACE_PHOTOS, composite, contains, encode, jpeg, photo
+
+POSITIONS = [(0.0, 0.5), (0.15, 0.2), (0.85, 0.8), (1.0, 0.5), (0.5, 1.0), (0.5, 0.0)]
+SCALES = [0.7, 1.0, 1.4]
+FRAMES = {"wide": [(1600, 900), (2000, 1000)], "tall": [(900, 1600), (1000, 1500)]}
+BACKGROUNDS = ["rocket", "coffee", "chelsea"]
+
+
+def _decoded(data: bytes):
+    return decode(data, max_pixels=10**8, decode_size=640)
+
+
+def _inside(crop: dict, width: int, height: int) -> bool:
+    return (
+        crop["x"] >= 0
+        and crop["y"] >= 0
+        and crop["width"] >= 1
+        and crop["height"] >= 1
+        and crop["x"] + crop["width"] <= width
+        and crop["y"] + crop["height"] <= height
+    )
+
+
+@pytest.mark.parametrize("orientation", FRAMES)
+def test_square_crop_keeps_the_whole_face_off_centre_at_least_95_percent(registry, orientation):
+    """The astronaut placed off-centre (edges, corners) at 3 sizes in real photos, as JPEG."""
+    model = registry.get("smart-crop")
+    whole, shares, cases = 0, [], 0
+    for i, frame in enumerate(FRAMES[orientation]):
+        for scale in SCALES:
+            for j, at in enumerate(POSITIONS):
+                pixels, face = composite(frame, scale, at, BACKGROUNDS[(i + j) % 3])
+                result = model.predict(_decoded(encode(pixels, quality=90)), aspect=1.0)
+                crop = result["crop"]
+                assert _inside(crop, *frame) and crop["width"] == crop["height"]
+                cases += 1
+                whole += contains(crop, face)
+                shares.append(face[3] / crop["height"])
+    rate = whole / cases
+    assert rate >= 0.95, f"whole face in {whole}/{cases} crops"
+    # Framed like a portrait, not the largest square that happens to hold the face.
+    assert 0.25 <= statistics.median(shares) <= 0.45, shares
+
+
+def test_portrait_framing_of_the_astronaut(registry):
+    result = registry.get("smart-crop").predict(_decoded(jpeg("astronaut")))
+    crop, face = result["crop"], result["faces"][0]
+    assert result["method"] == "faces" and face["source"] == "haar+nudenet"
+    assert face["height"] / crop["height"] == pytest.approx(1 / 3, abs=0.05)
+    eyes = 125  # the astronaut's eye line
+    assert (eyes - crop["y"]) / crop["height"] == pytest.approx(1 / 3, abs=0.07)
+    face_cx = face["x"] + face["width"] / 2
+    assert abs(crop["x"] + crop["width"] / 2 - face_cx) <= 3
+
+
+@pytest.mark.parametrize("name", NO_FACE_PHOTOS)
+def test_photos_without_faces_get_a_saliency_crop(registry, name):
+    result = registry.get("smart-crop").predict(_decoded(jpeg(name)))
+    assert result["method"] == "saliency" and result["faces"] == []
+
+
+def test_saliency_finds_the_subject_on_a_plain_background(registry):
+    frame = np.full((600, 1800, 3), 128, np.uint8)
+    frame[100:500, 1250:1650] = photo("coffee")[:400, 100:500]  # the cup, far right
+    result = registry.get("smart-crop").predict(_decoded(encode(frame, "PNG")))
+    crop = result["crop"]
+    assert result["method"] == "saliency"
+    assert crop["x"] <= 1300 and crop["x"] + crop["width"] >= 1600
+
+
+@pytest.mark.parametrize("aspect", [1.0, 0.2, 0.75, 1.91, 5.0])
+@pytest.mark.parametrize("name", ["astronaut", "coffee", "rocket", "tiny", "strip"])
+def test_crop_is_always_inside_the_image_with_the_aspect(registry, name, aspect):
+    pixels = {
+        "tiny": photo("astronaut")[100:107, 100:105],
+        "strip": photo("rocket")[200:230],
+    }.get(name)
+    pixels = photo(name) if pixels is None else np.ascontiguousarray(pixels)
+    image = _decoded(encode(pixels, "PNG"))
+    first = registry.get("smart-crop").predict(image, aspect=aspect)
+    crop = first["crop"]
+    assert _inside(crop, image.width, image.height), crop
+    if min(crop["width"], crop["height"]) >= 20:  # rounding aside, the asked aspect
+        assert crop["width"] / crop["height"] == pytest.approx(aspect, rel=0.03)
+    assert registry.get("smart-crop").predict(image, aspect=aspect) == first  # deterministic
