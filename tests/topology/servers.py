@@ -76,7 +76,7 @@ def api_env(mongo_uri: str, **extra: str) -> dict[str, str]:
         "PORTRAIT_ENV": "production",
         "SECRET_KEY": TEST_SECRET,
         "MONGO_URI": mongo_uri,
-        "MODELS_URL": "http://127.0.0.1:9",  # nothing listens: these tests need no models
+        "MODELS_URL": "http://127.0.0.1:9",  # nothing listens there unless a test says so
         "WEB_DIST": str(ROOT / "nonexistent-web-dist"),
         "LOG_LEVEL": "WARNING",
         **FAST_ARGON2,
@@ -110,4 +110,21 @@ def gunicorn_api(mongo_uri: str, log: Path, workers: int = 2, **extra: str):
     )
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     argv = [gunicorn, "--config", str(GUNICORN_CONF), "portrait:create_app()"]
+    return api_process(argv, env, port, log)
+
+
+MODELS_GUNICORN_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
+
+
+def gunicorn_models(log: Path, workers: int = 1):
+    """The model service under gunicorn with its production config."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "MODELS_HOST": "127.0.0.1",
+        "MODELS_PORT": str(port),
+        "MODELS_WORKERS": str(workers),
+    }
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    argv = [gunicorn, "--config", str(MODELS_GUNICORN_CONF), "portrait_models:create_app()"]
     return api_process(argv, env, port, log)
