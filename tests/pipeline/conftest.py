@@ -38,15 +38,20 @@ def stopped_url() -> str:
 
 @pytest.fixture
 def canned_models() -> Iterator[Callable[..., str]]:
-    """`canned_models(status, body)` starts a fake model service answering every request so."""
+    """`canned_models(status, body)` starts a fake model service giving that answer to all."""
     servers: list[ThreadingHTTPServer] = []
 
-    def start(status: int, body: bytes | dict, content_type: str = "application/json") -> str:
+    def start(status, body, content_type="application/json", *, arrived=None, hold=None) -> str:
+        """`arrived` is set when a request comes in; the answer waits for `hold` if given."""
         payload = json.dumps(body).encode() if isinstance(body, dict) else body
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if arrived is not None:
+                    arrived.set()
+                if hold is not None:
+                    hold.wait(timeout=30)
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))

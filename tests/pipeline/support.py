@@ -7,6 +7,7 @@ from bson import ObjectId
 from portrait.models import User
 from portrait.models.media import Media
 from portrait.models.moderation import ModerationEvent
+from portrait.storage import StorageError
 
 API = "/api/v1"
 
@@ -73,3 +74,50 @@ def snapshot(user_id: str) -> dict:
 
 def moderation_events() -> list[dict]:
     return list(ModerationEvent._get_collection().find({}, {"_id": 0}))
+
+
+def clean_answer(width: int, height: int) -> dict:
+    """The avatar pipeline's answer for an acceptable picture, framed on the centre square."""
+    side = min(width, height)
+    answer = explicit_answer(width, height)
+    answer["result"]["moderation"].update(explicit=False, reasons=[], detections=[])
+    answer["result"]["crop"] = {
+        "crop": {
+            "x": (width - side) // 2,
+            "y": (height - side) // 2,
+            "width": side,
+            "height": side,
+        },
+        "faces": [],
+        "method": "saliency",
+    }
+    return answer
+
+
+class FlakyStore:
+    """A real media store with injected trouble: `before_put(n, item)` runs before the n-th
+    put (1-based) and may raise or change the database; `fail_deletes` breaks deletion."""
+
+    def __init__(self, inner, before_put=None, fail_deletes=False):
+        self.inner, self.before_put, self.fail_deletes = inner, before_put, fail_deletes
+        self.puts = 0
+
+    def put(self, item):
+        self.puts += 1
+        if self.before_put:
+            self.before_put(self.puts, item)
+        self.inner.put(item)
+
+    def delete(self, keys):
+        if self.fail_deletes:
+            raise StorageError("injected: delete failed")
+        self.inner.delete(keys)
+
+    def get(self, key):
+        return self.inner.get(key)
+
+    def exists(self, key):
+        return self.inner.exists(key)
+
+    def keys_owned_by(self, owner, **kwargs):
+        return self.inner.keys_owned_by(owner, **kwargs)
