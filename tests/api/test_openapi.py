@@ -61,3 +61,10 @@ def test_docs_page_is_served(client):
     response = client.get("/api/docs")
     assert response.status_code == 200
     assert "swagger" in response.get_data(as_text=True).lower()
+
+
+def test_error_responses_are_documented_as_problem_json(spec):
+    conflict = spec["components"]["responses"]["CONFLICT"]["content"]
+    assert list(conflict) == ["application/problem+json"]
+    problem = spec["components"]["schemas"]["Problem"]["properties"]
+    assert {"type", "title", "status", "detail", "errors"} <= set(problem)
