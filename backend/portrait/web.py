@@ -38,7 +38,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response
 
-    dist = Path(app.config["WEB_DIST"])
+    # Absolute: Flask would resolve a relative directory against the package, not the cwd.
+    dist = Path(app.config["WEB_DIST"]).resolve()
     if not (dist / "index.html").is_file():
         log.info("no built web app in %s: serving the API only", dist)
         return

@@ -71,3 +71,11 @@ def test_without_a_build_the_root_is_a_404_problem(client):
     response = client.get("/")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_a_relative_web_dist_is_taken_from_the_working_directory(make_app, tmp_path, monkeypatch):
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "index.html").write_text(INDEX)
+    monkeypatch.chdir(tmp_path)
+    client = make_app(WEB_DIST="dist").test_client()
+    assert get(client, "/@ada").get_data(as_text=True) == INDEX
