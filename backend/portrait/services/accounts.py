@@ -30,7 +30,10 @@ def on_account_delete(hook: Callable[[User], None]) -> Callable[[User], None]:
     return hook
 
 
-def ensure_unique(*, email: str | None = None, handle: str | None = None, user=None) -> None:
+def ensure_unique(
+    *, email: str | None = None, handle: str | None = None, user: User | None = None
+) -> None:
+    """409 when another account already has this email or handle (case-insensitively)."""
     others = User.objects(id__ne=user.id) if user else User.objects
     if email and others.filter(email_key=email_key(email)).first():
         raise Conflict("An account with this email already exists.", errors={"email": ["taken"]})
