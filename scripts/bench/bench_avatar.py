@@ -1,0 +1,212 @@
+#!/usr/bin/env python3
+"""Benchmark of the avatar pipeline. Prints medians and p95; never fails on timings.
+
+    .venv/bin/python scripts/bench/bench_avatar.py [--iterations 15]
+
+1. Floor, in one process: decode + normalise, master JPEG, the model service's avatar
+   pipeline called as a function (moderate + crop), variants rendered; per stage and total.
+2. End to end: PUT /api/v1/me/avatar over HTTP against the API under gunicorn (1 sync worker,
+   embedded mongomock store) with the model service under gunicorn (1 worker) over HTTP.
+   Then the peak resident memory (VmHWM) of the API worker and of the model worker.
+Inputs: a 12 MP phone-style JPEG (4032x3024, sensor-like noise, EXIF orientation 6) and a
+640x480 photo, both with scikit-image's astronaut in them. Client and servers share the
+machine's cores: the numbers are a floor, not a promise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # tests.utils.images builds the inputs
+
+from portrait.imaging import (  # noqa: E402
+    Box,
+    decode_upload,
+    encode_master,
+    render_variants,
+    square_around,
+)
+from portrait_models import create_app as create_models_app  # noqa: E402
+from portrait_models import pipelines  # noqa: E402
+from portrait_models.decoding import decode as models_decode  # noqa: E402
+from tests.utils import images  # noqa: E402
+
+MODELS_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
+
+
+def say(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def inputs() -> dict[str, bytes]:
+    face = Image.open(io.BytesIO(images.face_photo()))
+    phone = images.photo((4032, 3024)).resize((4032, 3024))
+    phone.paste(face.resize((1400, 1400)), (1300, 500))
+    noise = Image.effect_noise((4032, 3024), 24).convert("RGB")
+    phone = Image.blend(phone, noise, 0.12)  # sensor noise: makes the JPEG phone-sized
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    small = images.photo((640, 480))
+    small.paste(face.resize((300, 300)), (200, 100))
+    return {
+        "12MP phone": images.encode(phone, "JPEG", quality=92, exif=exif),
+        "640x480": images.encode(small, "JPEG", quality=90),
+    }
+
+
+def summary(samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})"
+
+
+def timed(call: Callable[[], object], iterations: int, warmup: int = 2) -> list[float]:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def bench_floor(data: dict[str, bytes], iterations: int) -> None:
+    service = create_models_app().extensions["portrait_models"]
+    registry, settings = service.registry, service.settings
+    say("== floor: one process, no HTTP, no database")
+    for name, upload in data.items():
+        stages: dict[str, list[float]] = {"decode": [], "master": [], "models": [], "render": []}
+
+        def run(stages=stages, upload=upload) -> None:
+            t0 = time.perf_counter()
+            image = decode_upload(upload).image
+            t1 = time.perf_counter()
+            master = encode_master(image)
+            t2 = time.perf_counter()
+            seen = models_decode(
+                master, max_pixels=settings.max_pixels, decode_size=settings.decode_size
+            )
+            crop = pipelines.avatar(registry, seen)["result"]["crop"]["crop"]
+            t3 = time.perf_counter()
+            render_variants(image, square_around(Box(**crop), image.width, image.height))
+            t4 = time.perf_counter()
+            for stage, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+                stages[stage].append(seconds)
+
+        total = timed(run, iterations)
+        say(f"{name:11} total   {summary(total)}   ({len(upload) / 1e6:.1f} MB upload)")
+        for stage, samples in stages.items():
+            say(f"{'':11} {stage:7} {summary(samples[-iterations:])}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(command: list[str], env: dict[str, str], url: str, ready: str) -> subprocess.Popen:
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + ready, timeout=5).ok:
+                return process
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError(f"{command} did not become ready")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def peak_rss_mb(master_pid: int) -> float:
+    """VmHWM of gunicorn's (single) worker: the peak memory one API worker needed."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    status = Path(f"/proc/{children[0]}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
+def bench_end_to_end(data: dict[str, bytes], iterations: int) -> None:
+    models_port, api_port = free_port(), free_port()
+    models_url, api_url = f"http://127.0.0.1:{models_port}", f"http://127.0.0.1:{api_port}"
+    models = start(
+        [sys.executable, "-m", "gunicorn", "-c", str(MODELS_CONF), "portrait_models:create_app()"],
+        {"MODELS_HOST": "127.0.0.1", "MODELS_PORT": str(models_port), "MODELS_WORKERS": "1"},
+        models_url,
+        "/readyz",
+    )
+    api_env = {
+        "PORTRAIT_ENV": "development",
+        "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnop",
+        "MODELS_URL": models_url,
+        "RATELIMIT_ENABLED": "false",
+        "WEB_DIST": "/nonexistent",
+        "LOG_LEVEL": "WARNING",
+    }
+    bind = ["-w", "1", "-b", f"127.0.0.1:{api_port}", "--access-logfile", "/dev/null"]
+    api = start(
+        [sys.executable, "-m", "gunicorn", *bind, "portrait:create_app()"],
+        api_env,
+        api_url,
+        "/healthz",
+    )
+    try:
+        say("== end to end: PUT /api/v1/me/avatar -> API (gunicorn 1 worker) -> model service")
+        session = requests.Session()
+        signup = {"email": "bench@example.com", "password": "bench password 1",
+                  "handle": "bench", "display_name": "Bench Mark"}  # fmt: skip
+        body = session.post(api_url + "/api/v1/auth/signup", json=signup).json()
+        headers = {"Authorization": f"Bearer {body['access_token']}"}
+        for name, upload in data.items():
+
+            def put(upload=upload) -> None:
+                response = session.put(
+                    api_url + "/api/v1/me/avatar", data=upload, headers=headers, timeout=30
+                )
+                response.raise_for_status()
+
+            say(f"{name:11} {summary(timed(put, iterations))}")
+        say(f"peak memory: API worker {peak_rss_mb(api.pid):.0f} MB, "
+            f"model worker {peak_rss_mb(models.pid):.0f} MB (VmHWM)")  # fmt: skip
+    finally:
+        stop(api)
+        stop(models)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=15)
+    args = parser.parse_args()
+    data = inputs()
+    bench_floor(data, args.iterations)
+    bench_end_to_end(data, args.iterations)
+
+
+if __name__ == "__main__":
+    main()
