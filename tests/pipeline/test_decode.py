@@ -16,7 +16,7 @@ from portrait.imaging import (
     decode_upload,
     encode_master,
 )
-from portrait.imaging.color import BACKGROUND
+from portrait.imaging.color import BACKGROUND, flatten_reduced
 from tests.utils import images
 
 
@@ -163,3 +163,25 @@ def test_icc_profile_is_converted_to_srgb():
 def test_broken_icc_profile_is_ignored_not_fatal():
     data = images.encode(images.photo((100, 100)), "JPEG", icc_profile=b"not a profile" * 10)
     assert decode_upload(data).image.mode == "RGB"
+
+
+def test_large_transparent_images_are_flattened_in_bands_exactly_like_whole():
+    # Bands save memory; they must not change a pixel. 1000 rows, factor 3: bands of 255 rows.
+    image = Image.linear_gradient("L").resize((1500, 1000))
+    rgba = Image.merge(
+        "RGBA", (image, image.rotate(90), image.transpose(Image.Transpose.FLIP_TOP_BOTTOM), image)
+    )
+    banded = flatten_reduced(rgba, 500)
+    whole = Image.new("RGB", rgba.size, BACKGROUND)
+    whole.paste(rgba, mask=rgba.getchannel("A"))
+    assert banded.size == (500, 334)
+    assert banded.tobytes() == whole.reduce(3).tobytes()
+
+
+def test_large_png_with_alpha_becomes_a_bounded_flat_master():
+    rgba = Image.new("RGBA", (4200, 600), images.RED + (0,))
+    rgba.paste(images.GREEN + (255,), (0, 0, 2100, 600))
+    image = decode_upload(images.encode(rgba, "PNG")).image
+    assert image.size == (2048, 293)
+    assert images.near(image.getpixel((100, 150)), images.GREEN, tolerance=2)
+    assert images.near(image.getpixel((1900, 150)), BACKGROUND, tolerance=2)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from portrait.imaging.color import to_resizable, to_srgb
+from portrait.imaging.color import flatten_reduced, to_resizable, to_srgb
 from portrait.imaging.errors import CorruptImage, TooLarge, TooSmall, UnsupportedFormat
 
 pillow_heif.register_heif_opener()
@@ -149,7 +149,10 @@ def decode_upload(data: bytes, limits: Limits | None = None) -> Decoded:
         icc = image.info.get("icc_profile")
         orientation = _orientation(image)
         # Shrink before colour work: a 40 MP RGBA PNG is 160 MB, its master a tenth of that.
-        rgb = to_srgb(fit_within(to_resizable(image), limits.master_size), icc)
+        small = fit_within(
+            flatten_reduced(to_resizable(image), limits.master_size), limits.master_size
+        )
+        rgb = to_srgb(small, icc)
     except DECODE_ERRORS as exc:
         raise CorruptImage("The image data is damaged or incomplete.") from exc
     if orientation in _ORIENTATION:
