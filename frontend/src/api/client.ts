@@ -31,9 +31,10 @@ export class ApiError extends Error {
     if (retryAfter && Number.isFinite(seconds)) this.retryAfter = seconds
   }
 
-  /** The last path segment of the problem type, e.g. "avatar-rejected". */
+  /** The last segment of the problem type: "urn:portrait:problem:avatar-rejected" (or a URL
+   * ending in /avatar-rejected) is "avatar-rejected". */
   get kind(): string {
-    return (this.problem.type ?? '').split('/').pop() ?? ''
+    return (this.problem.type ?? '').split(/[/:]/).pop() ?? ''
   }
 }
 

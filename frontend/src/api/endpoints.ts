@@ -26,8 +26,11 @@ export const login = (input: LoginInput) =>
 export const refresh = () =>
   json(request<TokenPair>('POST', '/auth/refresh', { anonymous: true, headers: csrfHeader() }))
 
-/** Ends the session of the current access token; the server also clears the cookies. */
-export const logout = () => request<void>('POST', '/auth/logout')
+/**
+ * Ends the session; the server also clears the cookies. The refresh cookie travels to
+ * /auth/* too, so the server wants its CSRF twin even though the access token is sent.
+ */
+export const logout = () => request<void>('POST', '/auth/logout', { headers: csrfHeader() })
 
 /** The profile and its ETag, which PATCH /me sends back in If-Match. */
 export async function readMe(): Promise<{ profile: Profile; etag: string | null }> {

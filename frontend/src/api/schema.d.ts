@@ -178,6 +178,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Upload a new avatar: checked, framed and resized; nothing is kept if refused. */
+        put: operations["uploadAvatar"];
+        post?: never;
+        /** Remove your avatar and its files (the default initials show instead). */
+        delete: operations["deleteAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/avatar/crop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Re-frame your avatar from the stored original, no new upload needed. */
+        patch: operations["reframeAvatar"];
+        trace?: never;
+    };
+    "/media/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        /** One avatar file by its content-addressed key. */
+        get: operations["readMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/media/default/{hue}/{text}.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hue: number;
+                text: string;
+            };
+            cookie?: never;
+        };
+        /** The generated avatar of a profile without a picture (see `default_avatar`). */
+        get: operations["readDefaultAvatar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -234,14 +308,66 @@ export interface components {
             /** @example Ada */
             display_name: string;
         };
+        CropBox: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+        };
+        Master: {
+            width?: number;
+            height?: number;
+            /** @description The uncropped picture (owner only) */
+            url?: string;
+        };
+        Face: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
+            /** @description Detector that found it (haar, nudenet) */
+            source?: string;
+        };
+        ModerationSummary: {
+            model?: string;
+            version?: string;
+            explicit?: boolean;
+            threshold?: number;
+            /** @description What the detector saw */
+            labels?: string[];
+        };
+        Avatar: {
+            /**
+             * @description Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)
+             * @example {
+             *       "512": "/media/3f…9a.webp",
+             *       "jpeg": "/media/71…0c.jpg"
+             *     }
+             */
+            urls?: {
+                [key: string]: string;
+            };
+            /** @description In master pixels */
+            crop?: components["schemas"]["CropBox"];
+            master?: components["schemas"]["Master"];
+            faces?: components["schemas"]["Face"][];
+            moderation?: components["schemas"]["ModerationSummary"];
+            /** @description Crop model, version and method */
+            framing?: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            updated_at?: string;
+        };
         Me: {
             handle?: string;
             display_name?: string;
             bio?: string;
             location?: string;
             website?: string;
-            /** @description Avatar URLs and crop */
-            readonly avatar?: Record<string, never> | null;
+            avatar?: (Record<string, never> | null) | components["schemas"]["Avatar"];
+            /** @description Generated initials on a colour from the handle (SVG), for profiles without a picture. */
+            readonly default_avatar?: Record<string, never>;
             /** Format: date-time */
             created_at?: string;
             id?: string;
@@ -294,20 +420,39 @@ export interface components {
              */
             new_password: string;
         };
+        PublicAvatar: {
+            /**
+             * @description Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)
+             * @example {
+             *       "512": "/media/3f…9a.webp",
+             *       "jpeg": "/media/71…0c.jpg"
+             *     }
+             */
+            urls?: {
+                [key: string]: string;
+            };
+        };
         PublicProfile: {
             handle?: string;
             display_name?: string;
             bio?: string;
             location?: string;
             website?: string;
-            /** @description Avatar URLs and crop */
-            readonly avatar?: Record<string, never> | null;
+            avatar?: (Record<string, never> | null) | components["schemas"]["PublicAvatar"];
+            /** @description Generated initials on a colour from the handle (SVG), for profiles without a picture. */
+            readonly default_avatar?: Record<string, never>;
             /** Format: date-time */
             created_at?: string;
         };
         ProfilePage: {
             items?: components["schemas"]["PublicProfile"][];
             next_cursor?: string | null;
+        };
+        CropUpdate: {
+            x: number;
+            y: number;
+            width: number;
+            height: number;
         };
     };
     responses: {
@@ -317,7 +462,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Service Unavailable */
@@ -326,7 +471,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Unprocessable Entity */
@@ -335,7 +480,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Too Many Requests */
@@ -344,7 +489,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Conflict */
@@ -353,7 +498,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Unauthorized */
@@ -362,7 +507,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Precondition Failed */
@@ -371,7 +516,7 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
         /** @description Not Found */
@@ -380,7 +525,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Problem"];
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Bad Request */
+        BAD_REQUEST: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
             };
         };
     };
@@ -693,6 +847,154 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicProfile"];
                 };
+            };
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    uploadAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JPEG, PNG, WebP, GIF (first frame) or HEIC/HEIF; the format is read from the bytes, never from the name or Content-Type. At most 10 MB and 40 megapixels. */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+                "application/octet-stream": string;
+                "image/*": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description New version of the profile */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Avatar"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            409: components["responses"]["CONFLICT"];
+            413: components["responses"]["DEFAULT_ERROR"];
+            415: components["responses"]["DEFAULT_ERROR"];
+            422: components["responses"]["DEFAULT_ERROR"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    deleteAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    /** @description New version of the profile */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            409: components["responses"]["CONFLICT"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    reframeAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CropUpdate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description New version of the profile */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Avatar"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["DEFAULT_ERROR"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file (WebP or JPEG) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified (If-None-Match matched) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readDefaultAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hue: number;
+                text: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Initials on a colour */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];

@@ -4,31 +4,21 @@ import type { components } from './schema'
 
 type Schemas = components['schemas']
 
-export interface CropBox {
-  x: number
-  y: number
-  width: number
-  height: number
+export type CropBox = Schemas['CropBox']
+export type Avatar = Schemas['Avatar']
+/** The generated initials picture of a profile without one (`default` is true). */
+export type DefaultAvatar = Schemas['PublicAvatar'] & { default?: boolean }
+export type AnyAvatar = Schemas['PublicAvatar'] | Avatar | DefaultAvatar
+
+// The document types a nullable nested avatar as `{} | null | Avatar` and the computed
+// default avatar as a bare object; these say what the API sends there.
+type Avatars<T, A> = Omit<T, 'avatar' | 'default_avatar'> & {
+  avatar?: A | null
+  default_avatar?: DefaultAvatar
 }
 
-/**
- * The avatar inside a profile. The OpenAPI document describes it only as an object (the
- * profile schema dumps it with a method), so its inner shape is written here from the
- * avatar contract (issue 4): square variant URLs keyed by pixel size, the crop box and the
- * master it was cut from.
- */
-export interface Avatar {
-  urls: Record<string, string>
-  crop?: CropBox
-  master?: { width: number; height: number; url?: string }
-  faces?: unknown[]
-  moderation?: Record<string, unknown>
-}
-
-type WithAvatar<T> = Omit<T, 'avatar'> & { avatar?: Avatar | null }
-
-export type Profile = WithAvatar<Schemas['Me']>
-export type PublicProfile = WithAvatar<Schemas['PublicProfile']>
+export type Profile = Avatars<Schemas['Me'], Avatar>
+export type PublicProfile = Avatars<Schemas['PublicProfile'], Schemas['PublicAvatar']>
 export type TokenPair = Schemas['TokenPair']
 export type Session = Omit<Schemas['Auth'], 'user'> & { user: Profile }
 export type SignupInput = Schemas['Signup']

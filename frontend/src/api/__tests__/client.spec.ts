@@ -32,6 +32,9 @@ describe('api client', () => {
     })
     const error = await request('GET', '/me').catch((e) => e)
     expect(error.kind).toBe('model-unavailable')
+    expect(new ApiError(422, { type: 'urn:portrait:problem:avatar-rejected' }).kind).toBe(
+      'avatar-rejected',
+    )
     expect(error.retryAfter).toBe(7)
   })
 

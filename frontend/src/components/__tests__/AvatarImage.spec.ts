@@ -21,7 +21,16 @@ describe('AvatarImage', () => {
     expect(img.attributes('src')).toBe('/media/k128')
   })
 
-  it('shows initials when there is no picture', () => {
+  it('shows the generated default picture, saying there is no photo yet', () => {
+    const svg = '/media/default/217/AL.svg'
+    const avatar = { default: true, urls: { '64': svg, '128': svg, '256': svg, '512': svg } }
+    const img = mount(AvatarImage, { props: { avatar, name: 'Ada Lovelace' } }).get('img')
+    expect(img.attributes('src')).toBe(svg)
+    expect(img.attributes('srcset')).toBeUndefined()
+    expect(img.attributes('alt')).toBe('Ada Lovelace has no profile picture yet')
+  })
+
+  it('shows initials when there is no picture at all', () => {
     const wrapper = mount(AvatarImage, { props: { avatar: null, name: 'ada lovelace' } })
     expect(wrapper.find('img').exists()).toBe(false)
     expect(wrapper.get('[role="img"]').text()).toBe('AL')

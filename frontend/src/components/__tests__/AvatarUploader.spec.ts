@@ -56,7 +56,7 @@ describe('AvatarUploader', () => {
   it('explains a refused photo kindly, with the reason from the server', async () => {
     fakeApi({
       'PUT /me/avatar': problem(422, {
-        type: 'https://portrait.example/problems/avatar-rejected',
+        type: 'urn:portrait:problem:avatar-rejected',
         detail: 'The photo appears to show nudity.',
       }),
     })
@@ -65,8 +65,8 @@ describe('AvatarUploader', () => {
     await flushPromises()
     const status = wrapper.get('[role="status"]')
     expect(status.classes()).toContain('error')
-    expect(status.text()).toContain('We can’t use this photo')
     expect(status.text()).toContain('The photo appears to show nudity.')
+    expect(status.text()).toContain('Nothing from this upload was kept.')
     expect(wrapper.emitted('uploaded')).toBeUndefined()
   })
 

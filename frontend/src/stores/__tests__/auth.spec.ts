@@ -88,9 +88,12 @@ describe('useAuthStore', () => {
     })
     const auth = useAuthStore()
     await auth.login({ email: 'ada@example.com', password: 'pw' })
+    document.cookie = 'csrf_refresh_token=csrf-logout; path=/'
     await auth.logout()
+    document.cookie = 'csrf_refresh_token=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/'
     expect(calls.at(-1)!.path).toBe('/auth/logout')
     expect(calls.at(-1)!.headers.Authorization).toBe('Bearer A1')
+    expect(calls.at(-1)!.headers['X-CSRF-TOKEN']).toBe('csrf-logout')
     expect(auth.isAuthenticated).toBe(false)
 
     await auth.login({ email: 'ada@example.com', password: 'pw' })

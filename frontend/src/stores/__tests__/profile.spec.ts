@@ -58,7 +58,7 @@ describe('useProfileStore', () => {
     })
     const profile = useProfileStore()
     await profile.uploadAvatar(new File(['x'], 'me.jpg', { type: 'image/jpeg' }))
-    expect(profile.me?.avatar?.urls['512']).toBe('/media/a512')
+    expect(profile.me?.avatar?.urls?.['512']).toBe('/media/a512')
     await profile.recropAvatar({ x: 0, y: 0, width: 600, height: 600 })
     expect(calls.find((c) => c.path === '/me/avatar/crop')!.body).toEqual({
       x: 0,

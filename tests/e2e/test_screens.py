@@ -1,0 +1,97 @@
+"""The main screens at phone (390×844) and desktop (1280×800) widths: nothing spills sideways
+on a phone, and each screen is saved as a picture. With PORTRAIT_SCREENSHOTS=1 the pictures
+go to docs/screenshots/ (shown in the README); otherwise to a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DESKTOP, PHONE, ROOT
+from tests.e2e.flows import photo, sign_up
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"phone": PHONE, "desktop": DESKTOP}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    if os.environ.get("PORTRAIT_SCREENSHOTS") == "1":
+        return ROOT / "docs" / "screenshots"
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@dataclass
+class Screen:
+    page: Page
+    size: str
+    folder: Path
+
+    def save(self, name: str) -> None:
+        """Checks that nothing spills sideways, then saves a full-page picture."""
+        self.page.wait_for_load_state("networkidle")
+        overflow = self.page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{name} is {overflow}px wider than a {self.size} screen"
+        # Chromium's full_page capture drops touch emulation (the page would be drawn with
+        # desktop media queries), so grow the viewport to the page's height instead.
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        self.page.set_viewport_size(
+            {**SIZES[self.size], "height": max(height, SIZES[self.size]["height"])}
+        )
+        self.page.screenshot(path=self.folder / f"{name}-{self.size}.png")
+        self.page.set_viewport_size(SIZES[self.size])
+
+
+@pytest.fixture(params=list(SIZES))
+def screen(request, browser, shots) -> Iterator[Screen]:
+    """A fresh browser profile at one size (a phone gets touch, so it sees the camera button)."""
+    phone = request.param == "phone"
+    context = browser.new_context(
+        viewport=SIZES[request.param], is_mobile=phone, has_touch=phone, color_scheme="light"
+    )
+    context.set_default_timeout(20_000)
+    yield Screen(context.new_page(), request.param, shots)
+    context.close()
+
+
+def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
+    page, size = screen.page, screen.size
+    page.goto(f"{app_url}/signup")
+    page.get_by_label("Handle").fill("no spaces allowed")
+    page.get_by_label("Email").fill("not-an-email")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Please fix the highlighted fields.")).to_be_visible()
+    screen.save("signup")
+
+    handle = f"mae_{size}"
+    sign_up(page, app_url, handle=handle, name="Mae Jemison")
+    page.get_by_label("Bio").fill("Engineer, physician and astronaut.")
+    page.get_by_label("Location").fill("Chicago")
+    page.get_by_label("Website").fill("https://example.com/mae")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Profile saved.")).to_be_visible()
+    page.locator('[data-test="pick"]').set_input_files(photo(tmp_path / "photo.jpg"))
+    expect(page.get_by_role("status").filter(has_text="ready")).to_be_visible(timeout=60_000)
+    screen.save("profile")
+
+    page.get_by_role("button", name="Adjust framing").click()
+    expect(page.get_by_role("group", name="Framing square")).to_be_visible()
+    screen.save("reframe")
+
+    page.goto(f"{app_url}/@{handle}")
+    expect(page.get_by_role("heading", name="Mae Jemison")).to_be_visible()
+    screen.save("public-profile")
+
+
+def test_refusal_screen(screen: Screen, refusing_app_url: str, tmp_path: Path):
+    page, size = screen.page, screen.size
+    sign_up(page, refusing_app_url, handle=f"kim_{size}", name="Kim Doe")
+    page.locator('[data-test="pick"]').set_input_files(photo(tmp_path / "photo.jpg"))
+    expect(page.get_by_role("status").filter(has_text="Nothing from this upload")).to_be_visible()
+    screen.save("refused")
