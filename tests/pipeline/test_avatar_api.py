@@ -42,6 +42,15 @@ def test_upload_frames_the_face_and_serves_every_size(client, with_avatar):
     assert moderation["explicit"] is False and moderation["model"] and moderation["version"]
 
 
+def test_an_avatar_change_gives_the_profile_a_new_etag(client, account):
+    before = client.get(f"{API}/me", headers=account.headers).headers["ETag"]
+    response = upload(client, account, images.jpeg())
+    after = client.get(f"{API}/me", headers=account.headers).headers["ETag"]
+    assert before != after == response.headers["ETag"]
+    cached = client.get(f"{API}/me", headers={**account.headers, "If-None-Match": before})
+    assert cached.status_code == 200  # the old representation is stale
+
+
 def test_me_carries_the_full_avatar_and_public_profiles_only_urls(client, with_avatar):
     account, avatar = with_avatar
     me = client.get(f"{API}/me", headers=account.headers).get_json()

@@ -3,11 +3,15 @@ they were, with the old avatar still served."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from portrait.imaging import sha256_hex
 from tests.pipeline.support import (
     API,
+    clean_answer,
     explicit_answer,
     moderation_events,
     snapshot,
@@ -146,3 +150,25 @@ def test_missing_multipart_field_is_400(client, account):
 def test_upload_needs_a_signed_in_user(client):
     response = upload_raw(client, type("Anon", (), {"headers": {}})(), images.jpeg())
     assert response.status_code == 401
+
+
+def test_a_model_service_slower_than_the_timeout_is_503(make_app, canned_models, auth):
+    hold = threading.Event()
+    slow = canned_models(200, clean_answer(640, 480), hold=hold)
+    client = make_app(MODELS_URL=slow, MODELS_TIMEOUT=1).test_client()
+    account = type(auth)(client).signup()
+    before = snapshot(account.user["id"])
+    started = time.monotonic()
+    response = upload(client, account, images.jpeg((640, 480)))
+    hold.set()
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert time.monotonic() - started < 5
+    assert snapshot(account.user["id"]) == before
+
+
+def test_readiness_reports_the_model_service(make_app, model_service_url, stopped_url):
+    ready = make_app(MODELS_URL=model_service_url).test_client().get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["checks"]["models"] == "ok"
+    down = make_app(MODELS_URL=stopped_url).test_client().get("/readyz")
+    assert down.status_code == 503
+    assert down.get_json()["checks"]["models"].startswith("unavailable")
