@@ -65,11 +65,12 @@ class SmartCrop:
         if detections is None:
             detections = detect(self.detector, image)
         sx, sy = image.scale
-        haar = [
-            Rect(r.x * sx, r.y * sy, r.w * sx, r.h * sy)
-            for r in face_detection.haar_faces(image.pixels, short_side=self.face_size)
-        ]
-        faces = face_detection.merge(haar, face_detection.nudenet_faces(detections))
+        nudenet = face_detection.nudenet_faces(detections)
+        known = max((r.h / sy for r in nudenet), default=0.0)
+        haar = face_detection.haar_faces(
+            image.pixels, short_side=self.face_size, known_face=known, scale=image.scale
+        )
+        faces = face_detection.merge(haar, nudenet)
         if faces:
             rect, method = frame_faces(faces, image.width, image.height, aspect), "faces"
         else:

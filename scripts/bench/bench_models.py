@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""Benchmark of the model service. Prints medians and p95; never fails on timings.
+
+    .venv/bin/python scripts/bench/bench_models.py [--iterations 20] [--seconds 5]
+                                                   [--skip-http] [--false-positives]
+
+1. In process: decode + model per endpoint (nudity-detection, smart-crop, the avatar
+   pipeline) for a 640x480 and a 4000x3000 JPEG (skimage's astronaut placed off-centre).
+2. Over HTTP: the same against gunicorn with 1 worker (MODELS_ORT_THREADS=1).
+3. Throughput: images/s of concurrent clients against gunicorn with 1 and 2 workers.
+4. --false-positives: how many safe photos (skimage photos, variants, composites) the
+   moderation policy flags at several thresholds.
+The clients run on the same machine and take CPU from the service: numbers are a floor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # tests.models.photos builds the sample images
+
+from portrait_models import create_app, pipelines  # noqa: E402
+from portrait_models.config import EXPLICIT_LABELS  # noqa: E402
+from portrait_models.decoding import decode  # noqa: E402
+from tests.models.photos import composite, encode, photo, resized  # noqa: E402
+
+GUNICORN_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
+ENDPOINTS = {
+    "nudity-detection": "/v1/models/nudity-detection/predict",
+    "smart-crop": "/v1/models/smart-crop/predict",
+    "pipeline avatar": "/v1/pipelines/avatar",
+}
+
+
+def say(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def images() -> dict[str, bytes]:
+    small, _ = composite((640, 480), 0.55, (0.25, 0.3))
+    large, _ = composite((4000, 3000), 3.0, (0.2, 0.3))
+    return {"640x480": encode(small, quality=90), "4000x3000": encode(large, quality=90)}
+
+
+def summary(samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})"
+
+
+def timed(call: Callable[[], object], iterations: int) -> list[float]:
+    call()  # warm-up
+    samples = []
+    for _ in range(iterations):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def bench_in_process(data: dict[str, bytes], iterations: int) -> None:
+    app = create_app()
+    service = app.extensions["portrait_models"]
+    registry, settings = service.registry, service.settings
+
+    def run(endpoint: str, image: bytes) -> object:
+        decoded = decode(image, max_pixels=settings.max_pixels, decode_size=settings.decode_size)
+        if endpoint == "pipeline avatar":
+            return pipelines.avatar(registry, decoded)
+        return registry.get(endpoint).predict(decoded)
+
+    say("== in process (decode + predict, 1 thread)")
+    for size, image in data.items():
+        for endpoint in ENDPOINTS:
+            samples = timed(lambda e=endpoint, i=image: run(e, i), iterations)
+            say(f"{endpoint:18} {size:10} {summary(samples)}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "MODELS_ORT_THREADS": "1", "MODELS_CV_THREADS": "1"}
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+    command += ["--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    command += ["--access-logfile", "/dev/null", "portrait_models:create_app()"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            # every worker loads its models at start; ask a few times so all are warm
+            if all(requests.get(url + "/readyz", timeout=5).ok for _ in range(workers * 2)):
+                return process, url
+        except requests.ConnectionError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("gunicorn did not become ready")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def bench_http(data: dict[str, bytes], iterations: int) -> None:
+    process, url = start_gunicorn(1)
+    session = requests.Session()
+    say("== over HTTP (gunicorn, 1 worker x 1 thread, one client)")
+    try:
+        for size, image in data.items():
+            for endpoint, path in ENDPOINTS.items():
+
+                def call(p=path, i=image):
+                    session.post(url + p, data=i, headers={"Content-Type": "image/jpeg"})
+
+                say(f"{endpoint:18} {size:10} {summary(timed(call, iterations))}")
+    finally:
+        stop(process)
+
+
+def throughput(url: str, path: str, image: bytes, clients: int, seconds: float) -> float:
+    done = [0] * clients
+    stop_at = time.monotonic() + seconds
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        while time.monotonic() < stop_at:
+            response = session.post(url + path, data=image, timeout=30)
+            response.raise_for_status()
+            done[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - started)
+
+
+def bench_throughput(data: dict[str, bytes], seconds: float) -> None:
+    say(f"== throughput, 640x480 JPEG, {seconds:.0f} s each, 2 clients per worker")
+    for workers in (1, 2):
+        process, url = start_gunicorn(workers)
+        try:
+            for endpoint in ("nudity-detection", "pipeline avatar"):
+                rate = throughput(url, ENDPOINTS[endpoint], data["640x480"], 2 * workers, seconds)
+                say(f"{workers} worker(s)  {endpoint:18} {rate:7.1f} images/s")
+        finally:
+            stop(process)
+
+
+def safe_images() -> dict[str, np.ndarray]:
+    names = ["astronaut", "camera", "coffee", "chelsea", "rocket", "hubble_deep_field"]
+    names += ["retina", "immunohistochemistry", "coins", "moon", "page", "text", "cell"]
+    names += ["brick", "grass", "gravel", "clock", "logo", "horse", "colorwheel"]
+    found: dict[str, np.ndarray] = {}
+    for name in names:
+        pixels = photo(name)
+        h, w = pixels.shape[:2]
+        found[name] = pixels
+        found[name + " flipped"] = np.ascontiguousarray(pixels[:, ::-1])
+        found[name + " cropped"] = np.ascontiguousarray(pixels[h // 4 :, w // 6 : w - w // 6])
+        found[name + " x2"] = resized(pixels, w * 2, h * 2)
+    for frame in [(1600, 900), (900, 1600), (2000, 1000)]:
+        for scale in (0.7, 1.0, 1.4):
+            for at in [(0.0, 0.5), (0.5, 0.5), (1.0, 0.0)]:
+                for background in ("rocket", "coffee", "chelsea"):
+                    key = f"astronaut in {background} {frame} x{scale} at {at}"
+                    found[key] = composite(frame, scale, at, background)[0]
+    return found
+
+
+def bench_false_positives() -> None:
+    registry = create_app().extensions["portrait_models"].registry
+    model = registry.get("nudity-detection")
+    best: dict[str, float] = {}
+    for name, pixels in safe_images().items():
+        image = decode(encode(pixels, quality=90), max_pixels=10**8, decode_size=640)
+        detections = model.predict(image)["detections"]
+        scores = [d["score"] for d in detections if d["label"] in EXPLICIT_LABELS]
+        best[name] = max(scores, default=0.0)
+    say(f"== moderation false positives on {len(best)} safe images (policy labels)")
+    for threshold in (0.25, 0.3, 0.4, 0.5, 0.6):
+        flagged = sorted(name for name, score in best.items() if score >= threshold)
+        share = len(flagged) / len(best)
+        say(f"threshold {threshold:.2f}: {len(flagged):3d} flagged ({share:.1%})  {flagged}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--skip-http", action="store_true", help="in-process numbers only")
+    parser.add_argument("--false-positives", action="store_true")
+    args = parser.parse_args()
+    say(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    data = images()
+    sections: list[Callable[[], None]] = [lambda: bench_in_process(data, args.iterations)]
+    if not args.skip_http:
+        sections.append(lambda: bench_http(data, args.iterations))
+        sections.append(lambda: bench_throughput(data, args.seconds))
+    if args.false_positives:
+        sections.append(bench_false_positives)
+    for section in sections:
+        try:
+            section()
+        except Exception as exc:  # a benchmark reports, it never fails a run
+            say(f"!! section failed: {exc!r}")
+    say(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
