@@ -153,7 +153,8 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture
 def page_errors() -> list[str]:
-    """Uncaught script errors of `page` (a working page has none)."""
+    """Uncaught script errors and console errors of `page` (such as a Content-Security-Policy
+    violation or a failed request): a working page has none."""
     return []
 
 
@@ -164,5 +165,9 @@ def page(browser, page_errors):
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.on("pageerror", lambda error: page_errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: message.type == "error" and page_errors.append(message.text),
+    )
     yield page
     context.close()
