@@ -18,12 +18,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -31,6 +28,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # tests.utils.images builds the inputs
+sys.path.insert(0, str(ROOT / "scripts" / "bench"))  # shares bench_models' timing helpers
+
+from bench_models import free_port, say, stop, summary, timed  # noqa: E402
 
 from portrait.imaging import (  # noqa: E402
     Box,
@@ -47,11 +47,6 @@ from tests.utils import images  # noqa: E402
 MODELS_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
 
 
-def say(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
 def inputs() -> dict[str, bytes]:
     face = Image.open(io.BytesIO(images.face_photo()))
     phone = images.photo((4032, 3024)).resize((4032, 3024))
@@ -66,23 +61,6 @@ def inputs() -> dict[str, bytes]:
         "12MP phone": images.encode(phone, "JPEG", quality=92, exif=exif),
         "640x480": images.encode(small, "JPEG", quality=90),
     }
-
-
-def summary(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})"
-
-
-def timed(call: Callable[[], object], iterations: int, warmup: int = 2) -> list[float]:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def bench_floor(data: dict[str, bytes], iterations: int) -> None:
@@ -114,12 +92,6 @@ def bench_floor(data: dict[str, bytes], iterations: int) -> None:
             say(f"{'':11} {stage:7} {summary(samples[-iterations:])}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start(command: list[str], env: dict[str, str], url: str, ready: str) -> subprocess.Popen:
     process = subprocess.Popen(
         command, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -134,14 +106,6 @@ def start(command: list[str], env: dict[str, str], url: str, ready: str) -> subp
         time.sleep(0.3)
     process.terminate()
     raise RuntimeError(f"{command} did not become ready")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def peak_rss_mb(master_pid: int) -> float:

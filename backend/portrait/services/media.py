@@ -38,7 +38,8 @@ def read_media(*, key: str) -> MediaItem:
 def initials(name: str) -> str:
     """Up to two letters or digits: the first of the first two words ("Ada Lovelace" -> AL)."""
     letters = [next((c for c in word if c.isalnum()), "") for word in name.split()]
-    return "".join(letters[:2]).upper() or "?"
+    # upper() may lengthen a letter ("ﬃ" -> "FFI"): cut after it so the URL stays valid.
+    return "".join(letters[:2]).upper()[:2] or "?"
 
 
 def hue(handle: str) -> int:
