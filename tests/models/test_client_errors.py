@@ -7,6 +7,8 @@ answers, one that answers garbage); the client against the real service is teste
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -141,3 +143,16 @@ def test_4xx_is_input_refused_with_status_and_detail(canned):
     assert caught.value.status == 415
     assert caught.value.detail == "not an image"
     assert caught.value.problem["title"] == "Unsupported Media Type"
+
+
+def test_client_imports_no_model_libraries():
+    """The API imports the client; it must not drag in the model service's heavy deps."""
+    code = (
+        "import sys, portrait.clients.model_service; "
+        "heavy = {'numpy', 'cv2', 'onnxruntime', 'nudenet', 'portrait_models'}; "
+        "print(sorted(heavy & {name.split('.')[0] for name in sys.modules}))"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert output.stdout.strip() == "[]"

@@ -1,0 +1,119 @@
+"""The model-service client's types: errors and frozen results (stdlib only).
+
+Kept apart from the transport in ``model_service`` (which re-exports everything here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+class ModelServiceError(Exception):
+    """Base class of every error this client raises."""
+
+
+class ModelServiceUnavailable(ModelServiceError):
+    """The service could not give a usable answer (down, slow, 5xx, garbage). API: 503."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ModelInputRefused(ModelServiceError):
+    """The service refused the input with a 4xx; ``status`` and ``detail`` say why."""
+
+    def __init__(self, status: int, detail: str, problem: dict[str, Any] | None = None) -> None:
+        super().__init__(f"model service refused the input ({status}): {detail}")
+        self.status = status
+        self.detail = detail
+        self.problem = problem or {}
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in upright original-image pixels."""
+
+    x: int
+    y: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One NudeNet detection: ``label`` (e.g. ``FACE_FEMALE``), ``score`` in [0, 1], ``box``."""
+
+    label: str
+    score: float
+    box: Box
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face the crop model used; ``source`` is the detector (``haar`` or ``nudenet``)."""
+
+    box: Box
+    source: str
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A raw ``/v1/models/{name}/predict`` answer: the model's ``result`` and who produced it."""
+
+    result: dict[str, Any]
+    model: str
+    version: str
+    duration_ms: float
+
+
+@dataclass(frozen=True)
+class AvatarAnalysis:
+    """The avatar pipeline's answer. ``crop``/``method`` are None when the image is explicit."""
+
+    explicit: bool
+    reasons: tuple[str, ...]
+    threshold: float
+    detections: tuple[Detection, ...]
+    crop: Box | None
+    faces: tuple[Face, ...]
+    method: str | None
+    image_width: int
+    image_height: int
+    moderation_model: str
+    moderation_version: str
+    crop_model: str
+    crop_version: str
+    duration_ms: float
+
+
+def _box(raw: dict[str, Any]) -> Box:
+    return Box(int(raw["x"]), int(raw["y"]), int(raw["width"]), int(raw["height"]))
+
+
+def _detection(raw: dict[str, Any]) -> Detection:
+    x, y, w, h = (int(v) for v in raw["box"])
+    return Detection(label=str(raw["label"]), score=float(raw["score"]), box=Box(x, y, w, h))
+
+
+def parse_avatar(body: dict[str, Any]) -> AvatarAnalysis:
+    result, meta = body["result"], body["metadata"]
+    moderation, crop = result["moderation"], result["crop"]
+    models = meta["models"]
+    return AvatarAnalysis(
+        explicit=bool(moderation["explicit"]),
+        reasons=tuple(str(r) for r in moderation["reasons"]),
+        threshold=float(moderation["threshold"]),
+        detections=tuple(_detection(d) for d in moderation["detections"]),
+        crop=_box(crop["crop"]) if crop else None,
+        faces=tuple(Face(_box(f), str(f["source"])) for f in crop["faces"]) if crop else (),
+        method=str(crop["method"]) if crop else None,
+        image_width=int(result["image"]["width"]),
+        image_height=int(result["image"]["height"]),
+        moderation_model=str(models["moderation"]["model"]),
+        moderation_version=str(models["moderation"]["version"]),
+        crop_model=str(models["crop"]["model"]),
+        crop_version=str(models["crop"]["version"]),
+        duration_ms=float(meta["duration_ms"]),
+    )
