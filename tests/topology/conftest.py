@@ -53,9 +53,10 @@ def api(mongo_port, models_url, tmp_path_factory):
 def workers(api):
     """Two connections served by two different worker processes."""
     base, log = api
-    for _ in range(5):
+    for attempt in range(20):
         # Connections opened one after another all go to whichever worker wins the accept
-        # race every time; opened at once, they reach both.
+        # race every time; opened at once, they reach both (once both have booted).
+        time.sleep(0.25 * bool(attempt))
         with ThreadPoolExecutor(12) as pool:
             connections = list(pool.map(lambda _: Worker(base, log), range(12)))
         by_pid = {c.pid: c for c in connections}
@@ -70,4 +71,4 @@ def workers(api):
             return
         for c in connections:
             c.close()
-    pytest.fail("60 new connections all went to one gunicorn worker")
+    pytest.fail("240 new connections over 5 s all went to one gunicorn worker")

@@ -2,12 +2,16 @@
 
 import contextlib
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MONGO_SERVER = ROOT / "scripts" / "mongo-server"
@@ -128,3 +132,56 @@ def gunicorn_models(log: Path, workers: int = 1):
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     argv = [gunicorn, "--config", str(MODELS_GUNICORN_CONF), "portrait_models:create_app()"]
     return api_process(argv, env, port, log)
+
+
+WEB_CONF = ROOT / "docker" / "web"
+
+
+@contextlib.contextmanager
+def nginx_web(upstream: str, dist: Path, tmp: Path):
+    """Debian's nginx running docker/web/nginx.conf as the web image renders it, on a free
+    loopback port, with `dist` as the SPA and `upstream` (host:port) as the API."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.fail("nginx is not installed (./scripts/test installs Debian's nginx-light)")
+    port = free_port()
+    template = (WEB_CONF / "nginx.conf").read_text()
+    # The image's envsubst renders only ${API_UPSTREAM}; nothing else may look like it.
+    assert set(re.findall(r"\$\{(\w+)\}", template)) == {"API_UPSTREAM"}
+    server = (
+        template.replace("${API_UPSTREAM}", upstream)
+        .replace("listen 8080;", f"listen 127.0.0.1:{port};")
+        .replace("root /usr/share/nginx/html;", f"root {dist};")
+        .replace("/etc/nginx/snippets/", f"{WEB_CONF}/")
+    )
+    (tmp / "server.conf").write_text(server)
+    (tmp / "nginx.conf").write_text(
+        # One process, as the user running the tests: root's nginx workers would switch to
+        # an unprivileged user that cannot read pytest's private temporary directory.
+        f"""daemon off;
+master_process off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/server.conf;
+}}
+"""
+    )
+    argv = [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf")]
+    check = subprocess.run([*argv, "-t"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(argv, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proc, timeout=10)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc, timeout=10)

@@ -4,21 +4,16 @@ an upstream that stands in for the API and reports what it received."""
 
 import gzip
 import json
-import re
-import shutil
-import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 import requests
 
-from tests.topology.servers import ROOT, free_port, wait_for_port
+from tests.topology.servers import nginx_web
 
 pytestmark = pytest.mark.slow
 
-WEB = ROOT / "docker" / "web"
 INDEX = "<!doctype html><title>Portrait</title>" + "<!-- padding -->" * 200
 BUNDLE = "export const greeting = 'hello';\n" * 200
 
@@ -63,9 +58,6 @@ class EchoAPI(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory):
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not Path(nginx).exists():
-        pytest.fail("nginx is not installed (./scripts/test installs Debian's nginx-light)")
     tmp = tmp_path_factory.mktemp("nginx")
     dist = tmp / "html"
     (dist / "assets").mkdir(parents=True)
@@ -74,52 +66,10 @@ def web(tmp_path_factory):
 
     api = ThreadingHTTPServer(("127.0.0.1", 0), EchoAPI)
     threading.Thread(target=api.serve_forever, daemon=True).start()
-    port = free_port()
-
-    template = (WEB / "nginx.conf").read_text()
-    # The image's envsubst renders only ${API_UPSTREAM}; nothing else may look like it.
-    assert set(re.findall(r"\$\{(\w+)\}", template)) == {"API_UPSTREAM"}
-    server = (
-        template.replace("${API_UPSTREAM}", f"127.0.0.1:{api.server_address[1]}")
-        .replace("listen 8080;", f"listen 127.0.0.1:{port};")
-        .replace("root /usr/share/nginx/html;", f"root {dist};")
-        .replace("/etc/nginx/snippets/", f"{WEB}/")
-    )
-    (tmp / "server.conf").write_text(server)
-    (tmp / "nginx.conf").write_text(
-        # One process, as the user running the tests: root's nginx workers would switch to
-        # an unprivileged user that cannot read pytest's private temporary directory.
-        f"""daemon off;
-master_process off;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{}}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/server.conf;
-}}
-"""
-    )
-    check = subprocess.run(
-        [nginx, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], capture_output=True, text=True
-    )
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen(
-        [nginx, "-p", str(tmp), "-c", str(tmp / "nginx.conf")], stderr=subprocess.DEVNULL
-    )
     try:
-        wait_for_port(port, proc, timeout=10)
-        yield f"http://127.0.0.1:{port}"
+        with nginx_web(f"127.0.0.1:{api.server_address[1]}", dist, tmp) as url:
+            yield url
     finally:
-        proc.terminate()
-        proc.wait(10)
         api.shutdown()
         api.server_close()
 

@@ -1,0 +1,113 @@
+"""The docker compose stack without Docker: nginx (docker/web/nginx.conf) in front of the API
+under gunicorn (2 workers, the api service's environment from docker-compose.yml), the real
+model service under gunicorn and FerretDB, all on loopback. A browser's path through it."""
+
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from ruamel.yaml import YAML
+
+from tests.topology.servers import ROOT, gunicorn_api, nginx_web
+from tests.utils.images import face_photo
+
+pytestmark = pytest.mark.slow
+
+API = "/api/v1"
+INDEX = "<!doctype html><title>Portrait</title>"
+LOGIN_LIMIT = 5
+
+
+def compose_api_environment() -> dict[str, str]:
+    """The api service's fixed settings; hostnames and secrets are the test's own."""
+    compose = YAML(typ="safe", pure=True).load((ROOT / "docker-compose.yml").read_text())
+    env = compose["services"]["api"]["environment"]
+    skip = {"MONGO_URI", "MODELS_URL", "SECRET_KEY", "PORTRAIT_ENV"}
+    return {k: str(v) for k, v in env.items() if k not in skip and "${" not in str(v)}
+
+
+@pytest.fixture(scope="module")
+def site(mongo_port, models_url, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("stack")
+    (tmp / "html").mkdir()
+    (tmp / "html" / "index.html").write_text(INDEX)
+    settings = {
+        **compose_api_environment(),
+        "MODELS_URL": models_url,
+        "RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per minute",
+    }
+    assert settings["PROXY_HOPS"] == "1"
+    uri = f"mongodb://127.0.0.1:{mongo_port}/stack_{uuid.uuid4().hex[:8]}"
+    with gunicorn_api(uri, tmp / "api.log", workers=2, **settings) as api:
+        with nginx_web(urlsplit(api).netloc, tmp / "html", tmp) as web:
+            yield web
+
+
+def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
+    assert requests.get(f"{site}/@someone", timeout=5).text == INDEX
+    name = uuid.uuid4().hex[:10]
+    signup = requests.post(
+        f"{site}{API}/auth/signup",
+        json={
+            "email": f"{name}@example.com",
+            "password": "correct horse battery staple",
+            "handle": f"u{name}",
+            "display_name": "Through Nginx",
+        },
+        timeout=10,
+    )
+    assert signup.status_code == 201, signup.text
+    auth = {"Authorization": f"Bearer {signup.json()['access_token']}"}
+    picture = face_photo()  # a real portrait (scikit-image's astronaut)
+    upload = requests.put(
+        f"{site}{API}/me/avatar",
+        files={"file": ("me.jpg", picture, "image/jpeg")},
+        headers=auth,
+        timeout=30,
+    )
+    assert upload.status_code == 200, upload.text
+    public = requests.get(f"{site}{API}/profiles/u{name}", timeout=5).json()
+    url = public["avatar"]["urls"]["256"]
+    media = requests.get(site + url, timeout=5)
+    assert media.status_code == 200
+    assert media.headers["Content-Type"] == "image/webp"
+    assert "immutable" in media.headers["Cache-Control"]
+    assert media.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_spoofed_x_forwarded_for_does_not_dodge_the_login_limit(site):
+    statuses = []
+    for i in range(LOGIN_LIMIT + 2):
+        response = requests.post(
+            f"{site}{API}/auth/login",
+            json={"email": "nobody@example.com", "password": "wrong"},
+            headers={"X-Forwarded-For": f"198.51.100.{i}"},  # the client's own claim
+            timeout=10,
+        )
+        statuses.append(response.status_code)
+    assert statuses == [401] * LOGIN_LIMIT + [429, 429]
+
+
+def test_an_upload_too_big_for_the_api_gets_its_problem_document_through_nginx(site):
+    name = uuid.uuid4().hex[:10]
+    signup = requests.post(
+        f"{site}{API}/auth/signup",
+        json={
+            "email": f"{name}@example.com",
+            "password": "correct horse battery staple",
+            "handle": f"u{name}",
+            "display_name": "Too Big",
+        },
+        timeout=10,
+    )
+    auth = {"Authorization": f"Bearer {signup.json()['access_token']}"}
+    too_big = b"\xff\xd8" + b"\0" * (11 * 1024 * 1024)  # over 10 MB, under nginx's 13 MB
+    response = requests.put(
+        f"{site}{API}/me/avatar",
+        data=too_big,
+        headers={**auth, "Content-Type": "image/jpeg"},
+        timeout=30,
+    )
+    assert response.status_code == 413
+    assert response.headers["Content-Type"] == "application/problem+json"
