@@ -15,6 +15,7 @@ class ServiceError(Exception):
 
     status = 400
     title = "Bad Request"
+    slug = "bad-request"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
@@ -22,31 +23,40 @@ class ServiceError(Exception):
 
 
 class NotAnImage(ServiceError):
+    slug = "not-an-image"
     status, title = 415, "Unsupported Media Type"
 
 
 class CorruptImage(ServiceError):
+    slug = "corrupt-image"
     status, title = 422, "Unprocessable Image"
 
 
 class ImageTooLarge(ServiceError):
+    slug = "image-too-large"
     status, title = 413, "Image Too Large"
 
 
 class UnknownModel(ServiceError):
+    slug = "unknown-model"
     status, title = 404, "Unknown Model"
 
 
 class BadOption(ServiceError):
+    slug = "invalid-option"
     status, title = 400, "Invalid Option"
 
 
 class ModelNotReady(ServiceError):
+    slug = "model-not-ready"
     status, title = 503, "Model Not Ready"
 
 
-def problem(status: int, title: str, detail: str) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def problem(status: int, title: str, detail: str, slug: str | None = None) -> Response:
+    """``type`` is ``urn:portrait:problem:<slug>`` for our refusals (as in the API), else
+    ``about:blank`` (plain HTTP errors: 404 route, 405, 413 body...)."""
+    kind = f"urn:portrait:problem:{slug}" if slug else "about:blank"
+    body = {"type": kind, "title": title, "status": status, "detail": detail}
     response = Response(json.dumps(body), status=status, mimetype="application/problem+json")
     if status == 503:
         response.headers["Retry-After"] = "5"
@@ -56,7 +66,7 @@ def problem(status: int, title: str, detail: str) -> Response:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(exc: ServiceError) -> Response:
-        return problem(exc.status, exc.title, exc.detail)
+        return problem(exc.status, exc.title, exc.detail, exc.slug)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:

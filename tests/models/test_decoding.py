@@ -1,6 +1,8 @@
 """Bad input gets a clear 4xx problem; every accepted format decodes upright RGB."""
 
 import io
+import struct
+import zlib
 
 import numpy as np
 import pillow_heif
@@ -36,12 +38,31 @@ def test_garbage_is_refused_with_a_problem(models_client, body, status, path):
     code, problem = _problem(models_client, body, path)
     assert (code, problem["status"]) == (status, status)
     assert problem["title"] and problem["detail"]
+    kind = {415: "not-an-image", 422: "corrupt-image"}[status]
+    assert problem["type"] == f"urn:portrait:problem:{kind}"
 
 
 def test_too_many_pixels_is_413_before_decoding(make_models_app):
     app = make_models_app(max_pixels=200_000)
     code, problem = _problem(app.test_client(), jpeg("astronaut"))  # 512 x 512 = 262 144
     assert code == 413 and "200000 pixels" in problem["detail"]
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and holds none: a pixel bomb's header."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body).to_bytes(4, "big")
+        return len(body).to_bytes(4, "big") + kind + body + crc
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("side", [9000, 20000])  # 81 MP (our limit), 400 MP (Pillow's too)
+def test_pixel_bomb_is_413_from_the_header_alone(models_client, side):
+    code, problem = _problem(models_client, _png_header_only(side, side))
+    assert code == 413 and "pixels" in problem["detail"]
 
 
 def test_body_over_the_byte_limit_is_413(make_models_app):
