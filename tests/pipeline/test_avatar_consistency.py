@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from bson import ObjectId
+from pymongo.errors import AutoReconnect
 
 from portrait.models import User
 from portrait.models.media import Media
@@ -170,4 +171,28 @@ def test_racing_uploads_after_a_lease_expired_end_with_one_winner_and_no_orphans
     assert results[0].status_code == 409  # its swap found the avatar changed under it
     me = client.get(f"{API}/me", headers=account.headers).get_json()
     assert me["avatar"]["urls"] == second.get_json()["urls"]
+    assert _every_key() == current_media(client, account)
+
+
+@pytest.mark.parametrize("landed", [False, True])
+def test_a_swap_whose_outcome_is_unknown_is_settled_by_reading_back(
+    client, account, old, monkeypatch, landed
+):
+    """The connection drops during the swap: the write may or may not have happened."""
+    real_swap = avatar_commit._swap
+
+    def swap_then_lose_the_answer(user, avatar):
+        if landed:
+            real_swap(user, avatar)
+        raise AutoReconnect("injected: connection lost during the swap")
+
+    monkeypatch.setattr(avatar_commit, "_swap", swap_then_lose_the_answer)
+    before = snapshot(account.user["id"])
+    response = upload(client, account, images.jpeg((800, 600)))
+    if landed:  # it did happen: a success, and the old files are gone
+        assert response.status_code == 200
+        assert current_media(client, account) != {u.rsplit("/", 1)[1] for u in old["urls"].values()}
+    else:  # it did not: 503 and nothing changed
+        assert response.status_code == 503
+        assert snapshot(account.user["id"]) == before
     assert _every_key() == current_media(client, account)
