@@ -68,3 +68,15 @@ def test_error_responses_are_documented_as_problem_json(spec):
     assert list(conflict) == ["application/problem+json"]
     problem = spec["components"]["schemas"]["Problem"]["properties"]
     assert {"type", "title", "status", "detail", "errors"} <= set(problem)
+
+
+def test_fields_always_sent_are_required_in_response_schemas(spec, client, auth):
+    """Generated clients rely on `required`; check it against what the API really sends."""
+    schemas = spec["components"]["schemas"]
+    account = auth.signup()
+    me = client.get("/api/v1/me", headers=account.headers).get_json()
+    assert set(schemas["Me"]["required"]) == set(me)
+    public = client.get(f"/api/v1/profiles/{account.handle}").get_json()
+    assert set(schemas["PublicProfile"]["required"]) == set(public)
+    # In browser mode the refresh token is not in the body, so it cannot be required.
+    assert "refresh_token" not in schemas["TokenPair"]["required"]

@@ -45,8 +45,10 @@ class TokenPairSchema(ma.Schema):
     refresh_token = fields.String(
         metadata={"description": "Omitted when the refresh token travels in a cookie"}
     )
-    token_type = fields.String(dump_default="Bearer")
-    expires_in = fields.Integer(metadata={"description": "Access token lifetime in seconds"})
+    token_type = fields.String(required=True, dump_default="Bearer")
+    expires_in = fields.Integer(
+        required=True, metadata={"description": "Access token lifetime in seconds"}
+    )
 
 
 class AuthSchema(TokenPairSchema):

@@ -22,28 +22,30 @@ def _website(value: str) -> None:
 
 
 class PublicProfileSchema(ma.Schema):
-    """What anyone may see: never the email."""
+    """What anyone may see: never the email. Response schemas mark every field they always
+    send as required, so clients generated from the OpenAPI need no undefined checks."""
 
-    handle = fields.String()
-    display_name = fields.String()
-    bio = fields.String()
-    location = fields.String()
-    website = fields.String()
-    avatar = fields.Nested(PublicAvatarSchema, allow_none=True)  # null: no picture yet
+    handle = fields.String(required=True)
+    display_name = fields.String(required=True)
+    bio = fields.String(required=True)
+    location = fields.String(required=True)
+    website = fields.String(required=True)
+    avatar = fields.Nested(PublicAvatarSchema, required=True, allow_none=True)  # null: none yet
     default_avatar = fields.Function(
         lambda user: default_avatar(handle=user.handle, display_name=user.display_name),
+        required=True,
         metadata={"type": "object", "description": DefaultAvatarSchema.__doc__},
     )
-    created_at = fields.DateTime()
+    created_at = fields.DateTime(required=True)
 
 
 class MeSchema(PublicProfileSchema):
     """The owner's view of the account."""
 
-    avatar = fields.Nested(AvatarSchema, allow_none=True)
-    id = fields.String()
-    email = fields.String()
-    updated_at = fields.DateTime()
+    avatar = fields.Nested(AvatarSchema, required=True, allow_none=True)
+    id = fields.String(required=True)
+    email = fields.String(required=True)
+    updated_at = fields.DateTime(required=True)
 
 
 class ProfileUpdateSchema(InputSchema):
@@ -71,5 +73,7 @@ class ProfileListQuerySchema(InputSchema):
 
 
 class ProfilePageSchema(ma.Schema):
-    items = fields.List(fields.Nested(PublicProfileSchema))
-    next_cursor = fields.String(allow_none=True)
+    items = fields.List(fields.Nested(PublicProfileSchema), required=True)
+    next_cursor = fields.String(
+        required=True, allow_none=True, metadata={"description": "null on the last page"}
+    )
