@@ -1,6 +1,7 @@
 """Over a real socket: the pipeline, and the API's client against the real service."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -103,3 +104,18 @@ def test_client_ready_and_unavailable_after_the_service_stops(models_app):
     assert client.ready() is False
     with pytest.raises(ModelServiceUnavailable):
         client.analyze_avatar(jpeg("coffee"), content_type="image/jpeg")
+
+
+def test_concurrent_requests_get_the_same_answers_as_sequential_ones(service_url):
+    """The threaded server shares one ONNX session and one decoded image per request."""
+    images = [jpeg("astronaut"), jpeg("coffee"), jpeg("camera"), jpeg("rocket")] * 3
+
+    def call(image: bytes) -> dict:
+        response = requests.post(f"{service_url}/v1/pipelines/avatar", data=image, timeout=60)
+        response.raise_for_status()
+        return response.json()["result"]
+
+    sequential = [call(image) for image in images[:4]]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        concurrent = list(pool.map(call, images))
+    assert concurrent == sequential * 3

@@ -91,3 +91,30 @@ def test_crop_is_always_inside_the_image_with_the_aspect(registry, name, aspect)
     if min(crop["width"], crop["height"]) >= 20:  # rounding aside, the asked aspect
         assert crop["width"] / crop["height"] == pytest.approx(aspect, rel=0.03)
     assert registry.get("smart-crop").predict(image, aspect=aspect) == first  # deterministic
+
+
+def _two_people(offset: int) -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
+    """Two astronauts at 0.6 scale (faces ~65 px wide), the second ``offset`` px to the right
+    of the first, in a real photo 2400 px wide."""
+    frame, first = composite((2400, 1000), 0.6, (0.0, 0.5), "rocket")
+    side = round(512 * 0.6)
+    y = round((1000 - side) * 0.5)
+    person = frame[y : y + side, :side].copy()
+    frame[y : y + side, offset : offset + side] = person
+    second = (first[0] + offset, first[1], first[2], first[3])
+    return frame, [first, second]
+
+
+def test_two_people_side_by_side_are_both_framed_whole(registry):
+    pixels, faces = _two_people(offset=170)  # faces ~2.6 widths apart
+    result = registry.get("smart-crop").predict(_decoded(encode(pixels, quality=90)))
+    assert result["method"] == "faces" and len(result["faces"]) == 2
+    assert all(contains(result["crop"], face) for face in faces)
+
+
+def test_a_face_far_away_does_not_shrink_the_main_one(registry):
+    pixels, faces = _two_people(offset=1700)
+    result = registry.get("smart-crop").predict(_decoded(encode(pixels, quality=90)))
+    crop = result["crop"]
+    assert sum(contains(crop, face) for face in faces) == 1
+    assert faces[0][3] / crop["height"] > 0.25  # still a portrait of one of them
