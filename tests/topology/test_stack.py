@@ -44,10 +44,10 @@ def site(mongo_port, models_url, tmp_path_factory):
             yield web
 
 
-def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
-    assert requests.get(f"{site}/@someone", timeout=5).text == INDEX
+def signup(site: str) -> tuple[str, dict[str, str]]:
+    """Signs up through nginx; returns the handle and the Authorization header."""
     name = uuid.uuid4().hex[:10]
-    signup = requests.post(
+    response = requests.post(
         f"{site}{API}/auth/signup",
         json={
             "email": f"{name}@example.com",
@@ -57,8 +57,13 @@ def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
         },
         timeout=10,
     )
-    assert signup.status_code == 201, signup.text
-    auth = {"Authorization": f"Bearer {signup.json()['access_token']}"}
+    assert response.status_code == 201, response.text
+    return f"u{name}", {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
+    assert requests.get(f"{site}/@someone", timeout=5).text == INDEX
+    handle, auth = signup(site)
     picture = face_photo()  # a real portrait (scikit-image's astronaut)
     upload = requests.put(
         f"{site}{API}/me/avatar",
@@ -67,7 +72,7 @@ def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
         timeout=30,
     )
     assert upload.status_code == 200, upload.text
-    public = requests.get(f"{site}{API}/profiles/u{name}", timeout=5).json()
+    public = requests.get(f"{site}{API}/profiles/{handle}", timeout=5).json()
     url = public["avatar"]["urls"]["256"]
     media = requests.get(site + url, timeout=5)
     assert media.status_code == 200
@@ -90,18 +95,7 @@ def test_a_spoofed_x_forwarded_for_does_not_dodge_the_login_limit(site):
 
 
 def test_an_upload_too_big_for_the_api_gets_its_problem_document_through_nginx(site):
-    name = uuid.uuid4().hex[:10]
-    signup = requests.post(
-        f"{site}{API}/auth/signup",
-        json={
-            "email": f"{name}@example.com",
-            "password": "correct horse battery staple",
-            "handle": f"u{name}",
-            "display_name": "Too Big",
-        },
-        timeout=10,
-    )
-    auth = {"Authorization": f"Bearer {signup.json()['access_token']}"}
+    _, auth = signup(site)
     too_big = b"\xff\xd8" + b"\0" * (11 * 1024 * 1024)  # over 10 MB, under nginx's 13 MB
     response = requests.put(
         f"{site}{API}/me/avatar",
