@@ -96,3 +96,15 @@ def test_cookie_wins_when_the_spa_also_sends_its_access_token(client):
     headers["X-CSRF-TOKEN"] = client.get_cookie(CSRF_COOKIE).value
     assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
     assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {access}"}).status_code == 401
+
+
+def test_logout_with_a_dead_cookie_is_401_and_still_clears_it(client):
+    signup_in_browser(client)
+    csrf = client.get_cookie(CSRF_COOKIE).value
+    spent = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
+    assert client.post(f"{API}/auth/logout", headers={"X-CSRF-TOKEN": csrf}).status_code == 204
+    client.set_cookie(REFRESH_COOKIE, spent, path="/api/v1/auth")
+    client.set_cookie(CSRF_COOKIE, csrf)
+    response = client.post(f"{API}/auth/logout", headers={"X-CSRF-TOKEN": csrf})
+    assert response.status_code == 401
+    assert client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth") is None

@@ -124,10 +124,11 @@ def refresh():
 @bp.doc(operationId="logout", security=[{"bearerAuth": []}, *REFRESH_SECURITY])
 def logout():
     """End the session of the presented access or refresh token."""
-    _verify_session_token(refresh=False)
-    sessions.revoke_session(sid=get_jwt()["sid"], reason="logout")
 
-    @after_this_request
+    @after_this_request  # registered first: a stale cookie is cleared even when this is 401
     def _forget_cookies(response):
         unset_jwt_cookies(response)
         return response
+
+    _verify_session_token(refresh=False)
+    sessions.revoke_session(sid=get_jwt()["sid"], reason="logout")
