@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portrait import db, errors, web
+    from portrait import db, errors, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.security import init_jwt
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
             supports_credentials=True,
             expose_headers=["ETag", "Retry-After", "Location"],
         )
+    request_limits.init_app(app)
     web.init_app(app)
     errors.init_app(app)  # last: replaces the handlers the extensions registered
 

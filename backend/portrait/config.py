@@ -55,6 +55,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("RATELIMIT_REFRESH", str, "60 per minute", "Token refreshes per client IP."),
     Option("PROXY_HOPS", int, 0, "Trusted reverse proxies in front (for X-Forwarded-For)."),
     Option("MAX_REQUEST_BYTES", int, 12 * 1024 * 1024, "Largest request body accepted."),
+    Option("JSON_MAX_BYTES", int, 64 * 1024, "Largest JSON request body (else 413)."),
+    Option("REQUEST_BODY_TIMEOUT", int, 30, "Seconds a request body may take to arrive (408)."),
     Option("AVATAR_MAX_BYTES", int, 10 * 1024 * 1024, "Largest avatar upload (else 413)."),
     Option("AVATAR_MAX_PIXELS", int, 40_000_000, "Most pixels an avatar upload may declare."),
     Option("MODELS_TIMEOUT", int, 5, "Seconds to wait for the model service (then 503)."),
@@ -148,7 +150,13 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         values["COOKIE_SECURE"] = env == "production"
     if values["COOKIE_SAMESITE"] not in {"Strict", "Lax"}:
         raise ConfigError("COOKIE_SAMESITE must be Strict or Lax")
-    for name in ("ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "MAX_REQUEST_BYTES"):
+    for name in (
+        "ACCESS_TOKEN_MINUTES",
+        "REFRESH_TOKEN_DAYS",
+        "MAX_REQUEST_BYTES",
+        "JSON_MAX_BYTES",
+        "REQUEST_BODY_TIMEOUT",
+    ):
         if values[name] <= 0:
             raise ConfigError(f"{name} must be positive")
     if values["PROXY_HOPS"] < 0:

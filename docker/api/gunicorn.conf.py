@@ -9,6 +9,8 @@ environment, which is how the container and the multi-worker tests tune it.
 """
 
 import os
+import socket
+import struct
 
 
 def _int(name: str, default: int) -> int:
@@ -27,6 +29,19 @@ timeout = _int("GUNICORN_TIMEOUT", 60)
 # waits stop_grace_period, set longer than this, before it sends SIGKILL).
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 25)
 keepalive = 5  # behind nginx, which reuses upstream connections
+# Slow clients: gthread parks a connection that sends nothing, but one that trickles its
+# headers or body holds a thread. Every read may wait at most this long (SO_RCVTIMEO on the
+# listening sockets, inherited by each connection); the app also bounds a whole request
+# body (REQUEST_BODY_TIMEOUT). nginx in front buffers slow uploads before they get here.
+client_idle_timeout = _int("GUNICORN_CLIENT_IDLE_TIMEOUT", 10)
+
+
+def when_ready(server) -> None:
+    # In the master, before any worker forks: connections made from now on inherit it.
+    idle = struct.pack("ll", client_idle_timeout, 0)
+    for listener in server.LISTENERS:
+        listener.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, idle)
+
 
 # Recycle workers now and then so a slow leak in any library cannot grow without bound.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)

@@ -14,6 +14,17 @@ class InputSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
+    @ma.pre_load
+    def _refuse_operators(self, data: Any, **_kwargs: Any) -> Any:
+        """`$ne`, `q[$ne]`...: query-operator injection attempts are refused (422), even
+        where unknown query parameters are otherwise ignored (cache busters)."""
+        if not hasattr(data, "keys"):
+            return data  # not an object: the schema's own type check answers
+        keys = [key for key in data.keys() if isinstance(key, str) and "$" in key]
+        if keys:
+            raise ma.ValidationError(dict.fromkeys(keys, ["Operators are not accepted."]))
+        return data
+
 
 class Trimmed(fields.String):
     """A string with surrounding whitespace removed (what users meant to type)."""
