@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import jwt as pyjwt
@@ -247,3 +250,24 @@ def test_logout_without_a_token_is_401(client):
     response = client.post(f"{API}/auth/logout")
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.skipif(
+    not os.environ.get("PORTRAIT_TEST_MONGO_URI"),
+    reason="mongomock is not thread-safe; this race needs a real server (scripts/test runs it)",
+)
+def test_concurrent_uses_of_one_refresh_token_let_exactly_one_win(app, account):
+    start = threading.Barrier(6)
+
+    def use_token(_):
+        client = app.test_client()
+        start.wait()
+        return refresh(client, account.refresh_token)
+
+    with ThreadPoolExecutor(6) as pool:
+        responses = list(pool.map(use_token, range(6)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [401] * 5
+    winner = next(r for r in responses if r.status_code == 200).get_json()
+    # The losers saw a reuse, so the family is revoked: even the winner's new token is dead.
+    assert refresh(app.test_client(), winner["refresh_token"]).status_code == 401
