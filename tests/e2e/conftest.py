@@ -59,7 +59,8 @@ def _spawn(module: str, port: int, env: dict[str, str], log: Path) -> subprocess
         return subprocess.Popen(
             [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port)],
             cwd=ROOT,
-            env={**os.environ, **env},
+            # The embedded store, even when the developer's shell names a real database.
+            env={**{k: v for k, v in os.environ.items() if k != "MONGO_URI"}, **env},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -85,7 +86,6 @@ def _api(models_url: str, log: Path) -> Iterator[str]:
         "WEB_DIST": str(DIST),
         "LOG_LEVEL": "WARNING",
     }
-    env.pop("MONGO_URI", None)
     process = _spawn("portrait", port, env, log)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -360,28 +360,28 @@ export interface components {
             updated_at?: string;
         };
         Me: {
-            handle?: string;
-            display_name?: string;
-            bio?: string;
-            location?: string;
-            website?: string;
-            avatar?: (Record<string, never> | null) | components["schemas"]["Avatar"];
+            handle: string;
+            display_name: string;
+            bio: string;
+            location: string;
+            website: string;
+            avatar: (Record<string, never> | null) | components["schemas"]["Avatar"];
             /** @description Generated initials on a colour from the handle (SVG), for profiles without a picture. */
-            readonly default_avatar?: Record<string, never>;
+            readonly default_avatar: Record<string, never>;
             /** Format: date-time */
-            created_at?: string;
-            id?: string;
-            email?: string;
+            created_at: string;
+            id: string;
+            email: string;
             /** Format: date-time */
-            updated_at?: string;
+            updated_at: string;
         };
         Auth: {
             access_token: string;
             /** @description Omitted when the refresh token travels in a cookie */
             refresh_token?: string;
-            token_type?: string;
+            token_type: string;
             /** @description Access token lifetime in seconds */
-            expires_in?: number;
+            expires_in: number;
             user: components["schemas"]["Me"];
         };
         Login: {
@@ -396,9 +396,9 @@ export interface components {
             access_token: string;
             /** @description Omitted when the refresh token travels in a cookie */
             refresh_token?: string;
-            token_type?: string;
+            token_type: string;
             /** @description Access token lifetime in seconds */
-            expires_in?: number;
+            expires_in: number;
         };
         ProfileUpdate: {
             /** @example Ada */
@@ -433,20 +433,21 @@ export interface components {
             };
         };
         PublicProfile: {
-            handle?: string;
-            display_name?: string;
-            bio?: string;
-            location?: string;
-            website?: string;
-            avatar?: (Record<string, never> | null) | components["schemas"]["PublicAvatar"];
+            handle: string;
+            display_name: string;
+            bio: string;
+            location: string;
+            website: string;
+            avatar: (Record<string, never> | null) | components["schemas"]["PublicAvatar"];
             /** @description Generated initials on a colour from the handle (SVG), for profiles without a picture. */
-            readonly default_avatar?: Record<string, never>;
+            readonly default_avatar: Record<string, never>;
             /** Format: date-time */
-            created_at?: string;
+            created_at: string;
         };
         ProfilePage: {
-            items?: components["schemas"]["PublicProfile"][];
-            next_cursor?: string | null;
+            items: components["schemas"]["PublicProfile"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
         };
         CropUpdate: {
             x: number;

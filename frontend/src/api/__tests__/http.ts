@@ -1,6 +1,8 @@
 // A scripted stand-in for the API over fetch and XMLHttpRequest, for unit tests.
 import { vi } from 'vitest'
 
+import type { Profile } from '@/api/types'
+
 export interface Reply {
   status?: number
   body?: unknown
@@ -101,4 +103,19 @@ export function fakeApi(
 export const problem = (status: number, extra: Record<string, unknown> = {}): Reply => ({
   status,
   body: { type: 'about:blank', title: 'Error', status, ...extra },
+})
+
+/** A complete /me document, as the API sends it. */
+export const aProfile = (changes: Partial<Profile> = {}): Profile => ({
+  id: 'u1',
+  handle: 'ada',
+  display_name: 'Ada',
+  email: 'ada@example.com',
+  bio: '',
+  location: '',
+  website: '',
+  avatar: null,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+  ...changes,
 })

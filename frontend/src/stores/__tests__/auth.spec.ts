@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 
 import { request } from '@/api/client'
-import { fakeApi, problem } from '@/api/__tests__/http'
+import { aProfile, fakeApi, problem } from '@/api/__tests__/http'
 import { useAuthStore } from '@/stores/auth'
 
-const user = { handle: 'ada', display_name: 'Ada', email: 'ada@example.com' }
+const user = aProfile()
 const session = (token: string) => ({ status: 200, body: { user, access_token: token } })
 const pair = (token: string) => ({ status: 200, body: { access_token: token } })
 
