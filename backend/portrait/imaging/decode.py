@@ -30,6 +30,10 @@ DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, Runti
 # ISO-BMFF major brands of HEIC/HEIF stills and sequences (AVIF's `avif` is not among them).
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 MIN_SIDE = 64
+# Each scan of a progressive JPEG is a pass over the whole image, and a scan can be a few
+# bytes long: 5000 of them in 250 KB kept the decoder busy for ~27 s. Encoders write about
+# 10 (libjpeg) to ~20 (mozjpeg); the count includes embedded thumbnails and MPO pictures.
+MAX_JPEG_SCANS = 100
 
 _ORIENTATION = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -84,6 +88,9 @@ def open_upload(data: bytes, limits: Limits) -> Image.Image:
         raise UnsupportedFormat(
             "Unsupported image format; use JPEG, PNG, WebP, GIF or HEIC."
         ) from exc
+    if image.format in JPEG_FAMILY and data.count(b"\xff\xda") > MAX_JPEG_SCANS:
+        # Entropy-coded data stuffs every 0xFF with 0x00, so only real SOS markers match.
+        raise CorruptImage(f"The JPEG has more than {MAX_JPEG_SCANS} scans; save it again.")
     width, height = image.size
     if width * height > limits.max_pixels:
         raise _too_many_pixels(limits)
