@@ -1,4 +1,4 @@
-import { ref } from 'vue'
+import { nextTick, ref } from 'vue'
 
 import { ApiError } from '@/api/client'
 
@@ -23,9 +23,13 @@ export function useSubmit() {
       if (caught instanceof ApiError) {
         fields.value = caught.fields
         // With field messages shown inline, the summary only points at them.
-        error.value = Object.keys(caught.fields).some((k) => k !== '_')
+        const perField = Object.keys(caught.fields).some((k) => k !== '_')
+        error.value = perField
           ? 'Please fix the highlighted fields.'
           : (caught.fields._ ?? caught.message)
+        // Keyboard and screen-reader users land on the first field to fix.
+        if (perField)
+          nextTick(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
       } else {
         error.value = 'Something went wrong. Please try again.'
       }

@@ -7,7 +7,7 @@ import { fakeApi, problem, type Reply } from '@/api/__tests__/http'
 import SignUpView from '@/views/SignUpView.vue'
 import LogInView from '@/views/LogInView.vue'
 
-async function setup(component: typeof SignUpView, path: string) {
+async function setup(component: typeof SignUpView, path: string, attach = false) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [
@@ -18,7 +18,9 @@ async function setup(component: typeof SignUpView, path: string) {
     ],
   })
   await router.push(path)
-  return { router, wrapper: mount(component, { global: { plugins: [router] } }) }
+  // Attached to the document when a test looks at the focus.
+  const attachTo = attach ? document.body : undefined
+  return { router, wrapper: mount(component, { global: { plugins: [router] }, attachTo }) }
 }
 
 async function fill(wrapper: ReturnType<typeof mount>, values: Record<string, string>) {
@@ -41,7 +43,7 @@ describe('SignUpView', () => {
         errors: { json: { handle: ['Only a-z, 0-9 and _.'] } },
       }),
     })
-    const { wrapper } = await setup(SignUpView, '/signup')
+    const { wrapper } = await setup(SignUpView, '/signup', true)
     await fill(wrapper, { 'Your name': 'Ada', Handle: 'Ada!', Email: 'a@x.io', Password: 'pw' })
     await wrapper.get('form').trigger('submit')
     await flushPromises()
@@ -49,6 +51,8 @@ describe('SignUpView', () => {
     expect(handle.get('.field-error').text()).toBe('Only a-z, 0-9 and _.')
     expect(handle.get('input').attributes('aria-invalid')).toBe('true')
     expect(wrapper.get('[role="alert"]').text()).toBe('Please fix the highlighted fields.')
+    expect(document.activeElement).toBe(handle.get('input').element)
+    wrapper.unmount()
   })
 
   it('disables the button while sending, then opens the profile editor', async () => {
