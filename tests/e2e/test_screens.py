@@ -88,6 +88,10 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
     expect(page.get_by_role("heading", name="Mae Jemison")).to_be_visible()
     screen.save("public-profile")
 
+    page.goto(f"{app_url}/settings/account")
+    expect(page.get_by_role("heading", name="Delete account")).to_be_visible()
+    screen.save("account")
+
 
 def test_refusal_screen(screen: Screen, refusing_app_url: str, tmp_path: Path):
     page, size = screen.page, screen.size

@@ -57,8 +57,15 @@ def test_the_whole_visit(page: Page, page_errors: list[str], app_url: str, astro
     page.get_by_role("button", name="Adjust framing").click()
     frame = page.get_by_role("group", name="Framing square")
     frame.focus()
-    for key in ["+", "+", "+", "ArrowRight", "ArrowDown"]:
+    for key in ["+", "+", "+"]:
         page.keyboard.press(key)
+    before = frame.bounding_box()
+    page.mouse.move(before["x"] + 20, before["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(before["x"] + 35, before["y"] + 30, steps=5)
+    page.mouse.up()
+    after = frame.bounding_box()
+    assert (after["x"] - before["x"], after["y"] - before["y"]) == pytest.approx((15, 10), abs=1)
     page.get_by_role("button", name="Save framing").click()
     expect(page.get_by_text("New framing saved.")).to_be_visible()
     assert avatar_src(avatar) != first_src
