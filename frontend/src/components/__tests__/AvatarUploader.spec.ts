@@ -89,6 +89,18 @@ describe('AvatarUploader', () => {
     expect(calls).toHaveLength(0)
   })
 
+  it('uploads a HEIC photo even when the system does not call it an image', async () => {
+    const { calls } = fakeApi({ 'PUT /me/avatar': { body: avatar }, 'GET /me': { body: me } })
+    const wrapper = mount(AvatarUploader)
+    expect(wrapper.get('[data-test="pick"]').attributes('accept')).toContain('.heic')
+    await pick(
+      wrapper,
+      new File(['ftypheic'], 'IMG_0001.HEIC', { type: 'application/octet-stream' }),
+    )
+    await flushPromises()
+    expect(calls.map((c) => c.path)).toContain('/me/avatar')
+  })
+
   it('uploads a dropped photo and offers the camera on phones', async () => {
     const { calls } = fakeApi({ 'PUT /me/avatar': { body: avatar }, 'GET /me': { body: me } })
     const wrapper = mount(AvatarUploader)
