@@ -40,10 +40,12 @@ def _init_extensions(app: Flask) -> None:
     from portrait.api import BLUEPRINTS
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.security import init_jwt
+    from portrait.services import media_cleanup
     from portrait.services.health import add_readiness_check, check_database
 
     db.init_app(app)  # after importing the blueprints: their models register for indexing
     add_readiness_check(app, "database", lambda: check_database(app))
+    media_cleanup.init_app(app)
     api.init_app(app)
     _declare_security_schemes(api)
     for blueprint in BLUEPRINTS:

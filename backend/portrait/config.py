@@ -59,6 +59,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("REQUEST_BODY_TIMEOUT", int, 30, "Seconds a request body may take to arrive (408)."),
     Option("AVATAR_MAX_BYTES", int, 10 * 1024 * 1024, "Largest avatar upload (else 413)."),
     Option("AVATAR_MAX_PIXELS", int, 40_000_000, "Most pixels an avatar upload may declare."),
+    Option("MEDIA_CLEANUP_INTERVAL", int, 3600, "Seconds between orphan-media passes; 0 = off."),
     Option("MODELS_TIMEOUT", int, 5, "Seconds to wait for the model service (then 503)."),
     Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
