@@ -114,3 +114,11 @@ def test_operator_looking_values_are_plain_text_and_match_nothing(client, auth, 
 def test_operator_looking_handles_find_no_profile(client, auth, handle):
     auth.signup()
     assert client.get(f"{API}/profiles/{handle}").status_code == 404
+
+
+@pytest.mark.parametrize("cursor", ["û6ú", "%%%", "\x00", "a" * 5])
+def test_garbled_cursors_are_400_not_500(client, cursor):
+    # Found by tests/fuzz: a non-ASCII cursor escaped the decoder's error handling.
+    response = client.get(f"{API}/profiles", query_string={"cursor": cursor})
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["errors"] == {"cursor": ["invalid"]}
