@@ -71,7 +71,8 @@ def avatar_pipeline():
     """Moderation then, unless explicit, smart crop, on one decoded image."""
     started = time.perf_counter()
     registry = _service().registry
-    registry.get("nudity-detection"), registry.get("smart-crop")  # 404 when not served
+    for name in ("nudity-detection", "smart-crop"):
+        registry.get(name)  # UnknownModel (404) when this process does not serve it
     unknown = sorted(set(request.args) - set(AVATAR_OPTIONS))
     if unknown:
         raise ServiceError(f"unknown option(s) {', '.join(unknown)}; known: aspect")
