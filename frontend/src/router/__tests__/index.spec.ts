@@ -1,0 +1,36 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+
+import { aProfile, fakeApi } from '@/api/__tests__/http'
+import router from '@/router'
+import { useAuthStore } from '@/stores/auth'
+
+beforeEach(() => {
+  setActivePinia(createPinia())
+  fakeApi({})
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('router', () => {
+  it('sends visitors of private pages to log in, and back afterwards', async () => {
+    await router.push('/settings/account')
+    expect(router.currentRoute.value.name).toBe('login')
+    expect(router.currentRoute.value.query.redirect).toBe('/settings/account')
+  })
+
+  it('sends signed-in people from log in and sign up to their profile', async () => {
+    const auth = useAuthStore()
+    auth.accessToken = 'T'
+    auth.user = aProfile()
+    await router.push('/signup')
+    expect(router.currentRoute.value.name).toBe('profile-edit')
+  })
+
+  it('opens public pages at /@handle for anyone, and a not-found page for the rest', async () => {
+    await router.push('/@ada_l')
+    expect(router.currentRoute.value.name).toBe('public-profile')
+    expect(router.currentRoute.value.params.handle).toBe('ada_l')
+    await router.push('/no/such/page')
+    expect(router.currentRoute.value.name).toBe('not-found')
+  })
+})
