@@ -134,6 +134,12 @@ def refusing_app_url(logs) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def modelless_app_url(logs) -> Iterator[str]:
+    """Portrait whose model service is down (nothing listens at MODELS_URL)."""
+    yield from _api(f"http://127.0.0.1:{free_port()}", logs / "api-modelless.log")
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -84,6 +84,10 @@ def test_the_whole_visit(page: Page, page_errors: list[str], app_url: str, astro
     expect(page).to_have_url(f"{app_url}/login")
     page.goto(f"{app_url}/settings")
     expect(page).to_have_url(re.compile(r"/login\?redirect="))
+    # The public page stays public.
+    page.goto(f"{app_url}/@eileen")
+    expect(page.get_by_role("heading", name="Eileen Collins")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
     assert page_errors == []
 
 
@@ -98,3 +102,14 @@ def test_a_refused_photo_is_explained_and_nothing_changes(
     page.reload()
     expect(page.get_by_role("img", name="Sam Doe has no profile picture yet")).to_be_visible()
     expect(page.get_by_role("img", name="Sam Doe's profile picture")).to_have_count(0)
+
+
+def test_a_checker_outage_asks_to_try_again_and_keeps_the_picture(
+    page: Page, modelless_app_url: str, astronaut: Path
+):
+    sign_up(page, modelless_app_url, handle="outage", name="Ola Out")
+    page.locator('[data-test="pick"]').set_input_files(astronaut)
+    status = page.get_by_role("status").filter(has_text="try again")
+    expect(status).to_be_visible(timeout=30_000)
+    expect(status).to_contain_text("busy")
+    expect(page.get_by_role("img", name="Ola Out has no profile picture yet")).to_be_visible()
