@@ -88,6 +88,15 @@ def api_env(mongo_uri: str, **extra: str) -> dict[str, str]:
     }
 
 
+class ServerUrl(str):
+    """A server's base URL that also knows the server's process (to signal it)."""
+
+    def __new__(cls, url: str, proc: subprocess.Popen):
+        self = super().__new__(cls, url)
+        self.proc = proc
+        return self
+
+
 @contextlib.contextmanager
 def api_process(argv: list[str], env: dict[str, str], port: int, log: Path, graceful=True):
     """Runs an API process logging to `log`; yields its URL. A graceful process (gunicorn)
@@ -96,7 +105,7 @@ def api_process(argv: list[str], env: dict[str, str], port: int, log: Path, grac
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         wait_for_port(port, proc, timeout=60)
-        yield f"http://127.0.0.1:{port}"
+        yield ServerUrl(f"http://127.0.0.1:{port}", proc)
     finally:
         code = stop(proc)
         assert code == 0 or (not graceful and code == -signal.SIGTERM), f"exit {code}, see {log}"
