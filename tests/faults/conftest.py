@@ -51,11 +51,10 @@ def ferret(tmp_path_factory):
 
 class ModelProxy:
     """Forwards to the real model service, or misbehaves as `mode` says: "pass", "hang"
-    (never answers), "garbage" (200 with a broken body), "hold" (waits for `release`)."""
+    (never answers) or "garbage" (200 with a broken body); `stop()` takes it down."""
 
     def __init__(self, upstream: str) -> None:
         self.upstream, self.mode, self.port = upstream, "pass", free_port()
-        self.arrived, self.release = threading.Event(), threading.Event()
         self.server: ThreadingHTTPServer | None = None
         self.start()
 
@@ -89,9 +88,6 @@ class ModelProxy:
         if self.mode == "hang":
             time.sleep(MODELS_TIMEOUT * 3)
             return
-        if self.mode == "hold" and handler.command == "POST":
-            self.arrived.set()
-            self.release.wait(60)
         if self.mode == "garbage" and handler.command == "POST":
             status, kind, data = 200, "application/json", b'{"result": {"image": "\xff\xfe'
         else:
@@ -116,7 +112,6 @@ class ModelProxy:
 def model_proxy(models_url):  # noqa: F811
     proxy = ModelProxy(models_url)
     yield proxy
-    proxy.release.set()
     with contextlib.suppress(Exception):
         proxy.stop()
 
