@@ -120,6 +120,11 @@ def test_api_and_media_reach_the_api_with_forwarding_headers(web, path):
     assert "Content-Security-Policy" not in response.headers
 
 
+def test_the_scheme_of_a_tls_terminating_proxy_in_front_is_passed_on(web):
+    response = requests.get(web + "/api/v1/me", headers={"X-Forwarded-Proto": "https"})
+    assert response.json()["x_forwarded_proto"] == "https"
+
+
 def test_api_json_is_gzipped(web):
     response = requests.get(web + "/api/v1/profiles", headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
