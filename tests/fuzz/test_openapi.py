@@ -4,6 +4,8 @@ type and schema. Examples per operation are bounded (and derandomized) to keep i
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -56,9 +58,10 @@ FUZZ_SETTINGS = settings(
 )
 
 
-def fuzz_every_operation(schema, headers_for) -> dict[str, str]:
-    """Runs valid and invalid examples of each operation; returns failures by operation."""
-    failures = {}
+def fuzz_every_operation(schema, headers_for) -> tuple[dict[str, str], Counter]:
+    """Runs valid and invalid examples of each operation; returns the failures and how many
+    requests each operation got."""
+    failures, calls = {}, Counter()
     for result in schema.get_all_operations():
         operation = result.ok()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
@@ -66,6 +69,7 @@ def fuzz_every_operation(schema, headers_for) -> dict[str, str]:
             @FUZZ_SETTINGS
             @given(case=operation.as_strategy(generation_mode=mode))
             def run(case):
+                calls[case.operation.label] += 1
                 case.call_and_validate(headers=headers_for(), checks=CHECKS)
 
             try:
@@ -74,17 +78,31 @@ def fuzz_every_operation(schema, headers_for) -> dict[str, str]:
                 assert mode is GenerationMode.NEGATIVE, operation.label
             except Exception as exc:  # collect all, so one run shows every finding
                 failures[f"{operation.label} ({mode.value})"] = str(exc)[:3000]
-    return failures
+    return failures, calls
 
 
-def test_every_operation_answers_anonymous_clients_as_documented(api_schema):
-    failures = fuzz_every_operation(api_schema, dict)
+def documented_operations(app) -> set[str]:
+    spec = app.test_client().get("/api/v1/openapi.json").get_json()
+    methods = {"get", "put", "post", "patch", "delete"}
+    return {
+        f"{m.upper()} {path}" for path, item in spec["paths"].items() for m in item if m in methods
+    }
+
+
+def assert_fuzzed(app, failures: dict[str, str], calls: Counter) -> None:
     assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+    assert set(calls) == documented_operations(app)
+    # Every operation really got requests: one for those without inputs (/healthz), many
+    # for the others.
+    assert sum(calls.values()) >= 20 * len(calls), calls
+
+
+def test_every_operation_answers_anonymous_clients_as_documented(api_schema, fuzz_app):
+    assert_fuzzed(fuzz_app, *fuzz_every_operation(api_schema, dict))
 
 
 def test_every_operation_answers_signed_in_clients_as_documented(api_schema, fuzz_app):
     def headers():  # a fresh account each time: a fuzzed DELETE /me must not end the run
         return AuthActions(fuzz_app.test_client()).signup().headers
 
-    failures = fuzz_every_operation(api_schema, headers)
-    assert not failures, "\n\n".join(f"{k}:\n{v}" for k, v in failures.items())
+    assert_fuzzed(fuzz_app, *fuzz_every_operation(api_schema, headers))
