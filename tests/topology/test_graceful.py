@@ -10,9 +10,9 @@ import uuid
 import pytest
 import requests
 
-from tests.faults.conftest import ModelProxy
+from tests.topology.proxies import HoldingProxy
 from tests.topology.servers import gunicorn_api
-from tests.topology.workers import API
+from tests.topology.workers import API, bearer, new_account
 from tests.utils.images import face_photo
 
 pytestmark = pytest.mark.slow
@@ -21,23 +21,15 @@ pytestmark = pytest.mark.slow
 def test_an_upload_in_flight_finishes_when_the_api_is_told_to_stop(
     mongo_port, models_url, tmp_path
 ):
-    held = ModelProxy(models_url)  # passes requests on to the real model service when released
+    held = HoldingProxy(models_url)  # the real model service, once released
     uri = f"mongodb://127.0.0.1:{mongo_port}/graceful_{uuid.uuid4().hex[:8]}"
     try:
         with gunicorn_api(uri, tmp_path / "api.log", workers=1, MODELS_URL=held.url) as base:
-            name = uuid.uuid4().hex[:10]
             account = requests.post(
-                f"{base}{API}/auth/signup",
-                json={
-                    "email": f"{name}@example.com",
-                    "password": "correct horse battery staple",
-                    "handle": f"u{name}",
-                    "display_name": "In Flight",
-                },
-                timeout=10,
+                f"{base}{API}/auth/signup", json=new_account("In Flight"), timeout=10
             ).json()
-            headers = {"Authorization": f"Bearer {account['access_token']}"}
-            held.mode = "hold"
+            headers = bearer(account["access_token"])
+            held.holding = True
             result = {}
 
             def upload():
@@ -63,5 +55,4 @@ def test_an_upload_in_flight_finishes_when_the_api_is_told_to_stop(
             assert result["response"].status_code == 200, result["response"].text
             assert base.proc.wait(30) == 0
     finally:
-        held.release.set()
-        held.stop()
+        held.close()

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from tests.topology.servers import api_env, api_process, free_port
+from tests.topology.workers import new_account
 from tests.utils.images import encode, photo
 
 pytestmark = pytest.mark.slow
@@ -27,13 +28,7 @@ def dev_app(mongo_uri: str, models_url: str, log):
 
 def test_an_account_its_profile_and_avatar_survive_an_app_restart(mongo_port, models_url, tmp_path):
     uri = f"mongodb://127.0.0.1:{mongo_port}/restart_{uuid.uuid4().hex[:8]}"
-    name = uuid.uuid4().hex[:10]
-    account = {
-        "email": f"{name}@example.com",
-        "password": "correct horse battery staple",
-        "handle": f"u{name}",
-        "display_name": "Before Restart",
-    }
+    account = new_account("Before Restart")
     with dev_app(uri, models_url, tmp_path / "first.log") as base:
         signup = requests.post(f"{base}{API}/auth/signup", json=account, timeout=10)
         assert signup.status_code == 201, signup.text

@@ -10,6 +10,7 @@ import requests
 from ruamel.yaml import YAML
 
 from tests.topology.servers import ROOT, gunicorn_api, nginx_web
+from tests.topology.workers import bearer, new_account
 from tests.utils.images import face_photo
 
 pytestmark = pytest.mark.slow
@@ -46,19 +47,10 @@ def site(mongo_port, models_url, tmp_path_factory):
 
 def signup(site: str) -> tuple[str, dict[str, str]]:
     """Signs up through nginx; returns the handle and the Authorization header."""
-    name = uuid.uuid4().hex[:10]
-    response = requests.post(
-        f"{site}{API}/auth/signup",
-        json={
-            "email": f"{name}@example.com",
-            "password": "correct horse battery staple",
-            "handle": f"u{name}",
-            "display_name": "Through Nginx",
-        },
-        timeout=10,
-    )
+    account = new_account("Through Nginx")
+    response = requests.post(f"{site}{API}/auth/signup", json=account, timeout=10)
     assert response.status_code == 201, response.text
-    return f"u{name}", {"Authorization": f"Bearer {response.json()['access_token']}"}
+    return account["handle"], bearer(response.json()["access_token"])
 
 
 def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):

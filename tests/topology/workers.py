@@ -48,18 +48,19 @@ class Worker:
         self.http.close()
 
 
-def signup(worker: Worker) -> dict:
+def new_account(display_name: str = "Topology Test") -> dict[str, str]:
+    """A sign-up body for a new, unique user."""
     name = uuid.uuid4().hex[:10]
-    response = worker.call(
-        "POST",
-        f"{API}/auth/signup",
-        json={
-            "email": f"{name}@example.com",
-            "password": "correct horse battery staple",
-            "handle": f"u{name}",
-            "display_name": "Multi Worker",
-        },
-    )
+    return {
+        "email": f"{name}@example.com",
+        "password": "correct horse battery staple",
+        "handle": f"u{name}",
+        "display_name": display_name,
+    }
+
+
+def signup(worker: Worker) -> dict:
+    response = worker.call("POST", f"{API}/auth/signup", json=new_account("Multi Worker"))
     assert response.status_code == 201, response.text
     return response.json()
 
