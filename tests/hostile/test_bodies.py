@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pytest
 
@@ -91,3 +92,15 @@ def test_nesting_up_to_the_limit_reaches_the_schema(client):
     assert_problem(
         client.post(f"{API}/auth/login", data=body, content_type="application/json"), 422
     )
+
+
+def test_an_unterminated_string_of_escapes_costs_linear_time(client, account):
+    # 60 KiB of \" inside an unterminated string: the depth scan used to retry from every
+    # quote (~8 s of CPU). Bound generous for a shared machine; it takes milliseconds now.
+    body = b'{"bio": "' + b'\\"' * 30_000
+    start = time.process_time()
+    response = client.patch(
+        f"{API}/me", data=body, content_type="application/json", headers=account.headers
+    )
+    assert time.process_time() - start < 1.0
+    assert_problem(response, 400)  # not JSON
