@@ -14,7 +14,8 @@ workers = int(os.environ.get("MODELS_WORKERS", str(os.cpu_count() or 1)))
 worker_class = "sync"
 threads = 1
 preload_app = False  # onnxruntime sessions must be created in the worker, not before fork
-timeout = int(os.environ.get("MODELS_TIMEOUT", "30"))
+# Not MODELS_TIMEOUT: that is the API's wait for this service (5 s), far too short here.
+timeout = int(os.environ.get("MODELS_WORKER_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
 accesslog = "-"

@@ -162,3 +162,12 @@ def test_models_gunicorn_uses_processes_for_cpu_work(compose, monkeypatch):
     assert not cfg.preload_app  # each worker builds its own ONNX session after the fork
     assert cfg.graceful_timeout < seconds(models["stop_grace_period"])
     assert cfg.bind == ["0.0.0.0:8001"]
+
+
+def test_models_worker_timeout_is_its_own_setting_not_the_apis_models_timeout(monkeypatch):
+    # MODELS_TIMEOUT is how long the API waits for the model service (seconds); one shared
+    # environment (.env) setting it low must not make gunicorn kill busy model workers.
+    conf = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
+    monkeypatch.delenv("MODELS_WORKER_TIMEOUT", raising=False)
+    assert load_gunicorn(conf, {"MODELS_TIMEOUT": "2"}, monkeypatch).timeout == 30
+    assert load_gunicorn(conf, {"MODELS_WORKER_TIMEOUT": "45"}, monkeypatch).timeout == 45
