@@ -80,3 +80,17 @@ def test_fields_always_sent_are_required_in_response_schemas(spec, client, auth)
     assert set(schemas["PublicProfile"]["required"]) == set(public)
     # In browser mode the refresh token is not in the body, so it cannot be required.
     assert "refresh_token" not in schemas["TokenPair"]["required"]
+
+
+def test_default_avatar_is_documented_with_its_shape(spec, client, auth):
+    """Generated client types need the real fields, not a bare "object"."""
+    schemas = spec["components"]["schemas"]
+    account = auth.signup()
+    sent = client.get(f"/api/v1/profiles/{account.handle}").get_json()["default_avatar"]
+    for name in ("PublicProfile", "Me"):
+        field = schemas[name]["properties"]["default_avatar"]  # readOnly: wrapped in allOf
+        assert field["allOf"] == [{"$ref": "#/components/schemas/DefaultAvatar"}], name
+    documented = schemas["DefaultAvatar"]
+    assert set(documented["required"]) == set(sent) == {"urls", "default"}
+    assert documented["properties"]["default"]["type"] == "boolean" and sent["default"] is True
+    assert documented["properties"]["urls"]["additionalProperties"]["type"] == "string"

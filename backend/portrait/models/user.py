@@ -48,8 +48,8 @@ class User(Document):
     bio = StringField(default="")
     location = StringField(default="")
     website = StringField(default="")
-    # Slot for the avatar pipeline: any EmbeddedDocument it defines (see portrait.models.media).
-    # Its class should offer `to_public() -> dict` for the profile representation.
+    # The avatar pipeline's portrait.models.media.Avatar, or None. Generic so that this module
+    # need not import the pipeline's models; the profile schemas (portrait.schemas) dump it.
     avatar = GenericEmbeddedDocumentField(null=True)
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)

@@ -7,14 +7,11 @@ from marshmallow import fields, validate
 
 from portrait.schemas.base import InputSchema
 
-URLS = fields.Dict(
-    keys=fields.String(),
-    values=fields.String(),
-    metadata={
-        "description": 'Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)',
-        "example": {"512": "/media/3f…9a.webp", "jpeg": "/media/71…0c.jpg"},
-    },
-)
+URLS_DOC = {
+    "description": 'Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)',
+    "example": {"512": "/media/3f…9a.webp", "jpeg": "/media/71…0c.jpg"},
+}
+URLS = fields.Dict(keys=fields.String(), values=fields.String(), metadata=URLS_DOC)
 
 
 class CropBoxSchema(ma.Schema):
@@ -64,5 +61,7 @@ class AvatarSchema(PublicAvatarSchema):
 class DefaultAvatarSchema(ma.Schema):
     """Generated initials on a colour from the handle (SVG), for profiles without a picture."""
 
-    urls = URLS
-    default = fields.Boolean()
+    urls = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True, metadata=URLS_DOC
+    )
+    default = fields.Boolean(required=True, metadata={"description": "Always true"})

@@ -16,6 +16,18 @@ from portrait.schemas.base import (
 from portrait.services.media import default_avatar
 
 
+class Computed(fields.Nested):
+    """A read-only nested document computed from the whole object. Unlike fields.Function,
+    the OpenAPI document then shows its schema, so generated client types are exact."""
+
+    def __init__(self, nested, compute, **kwargs):
+        super().__init__(nested, dump_only=True, **kwargs)
+        self._compute = compute
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return self._compute(obj)
+
+
 def _website(value: str) -> None:
     if value:
         validate.URL(schemes={"http", "https"}, error="Website must be an http(s) URL.")(value)
@@ -31,10 +43,10 @@ class PublicProfileSchema(ma.Schema):
     location = fields.String(required=True)
     website = fields.String(required=True)
     avatar = fields.Nested(PublicAvatarSchema, required=True, allow_none=True)  # null: none yet
-    default_avatar = fields.Function(
+    default_avatar = Computed(
+        DefaultAvatarSchema,
         lambda user: default_avatar(handle=user.handle, display_name=user.display_name),
         required=True,
-        metadata={"type": "object", "description": DefaultAvatarSchema.__doc__},
     )
     created_at = fields.DateTime(required=True)
 

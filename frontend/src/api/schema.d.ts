@@ -359,6 +359,20 @@ export interface components {
             /** Format: date-time */
             updated_at?: string;
         };
+        DefaultAvatar: {
+            /**
+             * @description Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)
+             * @example {
+             *       "512": "/media/3f…9a.webp",
+             *       "jpeg": "/media/71…0c.jpg"
+             *     }
+             */
+            urls: {
+                [key: string]: string;
+            };
+            /** @description Always true */
+            default: boolean;
+        };
         Me: {
             handle: string;
             display_name: string;
@@ -366,8 +380,7 @@ export interface components {
             location: string;
             website: string;
             avatar: (Record<string, never> | null) | components["schemas"]["Avatar"];
-            /** @description Generated initials on a colour from the handle (SVG), for profiles without a picture. */
-            readonly default_avatar: Record<string, never>;
+            readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
             id: string;
@@ -439,8 +452,7 @@ export interface components {
             location: string;
             website: string;
             avatar: (Record<string, never> | null) | components["schemas"]["PublicAvatar"];
-            /** @description Generated initials on a colour from the handle (SVG), for profiles without a picture. */
-            readonly default_avatar: Record<string, never>;
+            readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
         };

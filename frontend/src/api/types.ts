@@ -7,15 +7,12 @@ type Schemas = components['schemas']
 export type CropBox = Schemas['CropBox']
 export type Avatar = Schemas['Avatar']
 /** The generated initials picture of a profile without one (`default` is true). */
-export type DefaultAvatar = Schemas['PublicAvatar'] & { default?: boolean }
+export type DefaultAvatar = Schemas['DefaultAvatar']
 export type AnyAvatar = Schemas['PublicAvatar'] | Avatar | DefaultAvatar
 
-// The document types a nullable nested avatar as `{} | null | Avatar` and the computed
-// default avatar as a bare object; these say what the API sends there.
-type Avatars<T, A> = Omit<T, 'avatar' | 'default_avatar'> & {
-  avatar?: A | null
-  default_avatar?: DefaultAvatar
-}
+// The document types a nullable nested avatar as `{} | null | Avatar`; this says what the
+// API sends there.
+type Avatars<T, A> = Omit<T, 'avatar'> & { avatar?: A | null }
 
 export type Profile = Avatars<Schemas['Me'], Avatar>
 export type PublicProfile = Avatars<Schemas['PublicProfile'], Schemas['PublicAvatar']>

@@ -115,6 +115,12 @@ export const aProfile = (changes: Partial<Profile> = {}): Profile => ({
   location: '',
   website: '',
   avatar: null,
+  default_avatar: {
+    urls: Object.fromEntries(
+      ['512', '256', '128', '64'].map((s) => [s, '/media/default/206/A.svg']),
+    ),
+    default: true,
+  },
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
   ...changes,
