@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import jwt as pyjwt
+
 from tests.utils.factories import PASSWORD, signup_data
 
 API = "/api/v1"
@@ -108,3 +110,67 @@ def test_logout_with_a_dead_cookie_is_401_and_still_clears_it(client):
     response = client.post(f"{API}/auth/logout", headers={"X-CSRF-TOKEN": csrf})
     assert response.status_code == 401
     assert client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth") is None
+
+
+def browser_and_mobile_sessions(client, auth):
+    """A mobile account whose client also holds another session's refresh cookie (its cookie
+    jar caught it, as some HTTP stacks do). Returns (mobile account, that cookie, its CSRF)."""
+    signup_in_browser(client)
+    cookie = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
+    return auth.signup(), cookie, client.get_cookie(CSRF_COOKIE).value
+
+
+def test_mobile_logout_with_a_refresh_bearer_ignores_stray_cookies(client, auth):
+    mobile, cookie, csrf = browser_and_mobile_sessions(client, auth)
+    response = client.post(f"{API}/auth/logout", headers=mobile.refresh_headers)
+    assert response.status_code == 204
+    assert client.get(f"{API}/me", headers=mobile.headers).status_code == 401
+    # The mobile session ended, not the cookie's.
+    client.set_cookie(REFRESH_COOKIE, cookie, path="/api/v1/auth")
+    client.set_cookie(CSRF_COOKIE, csrf)
+    assert client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": csrf}).status_code == 200
+
+
+def test_mobile_refresh_with_a_refresh_bearer_ignores_stray_cookies(client, auth):
+    mobile, cookie, _ = browser_and_mobile_sessions(client, auth)
+    response = client.post(f"{API}/auth/refresh", headers=mobile.refresh_headers)
+    assert response.status_code == 200
+    assert response.get_json()["refresh_token"]  # mobile delivery, in the body
+    # The cookie was neither used nor rotated.
+    assert client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value == cookie
+    spent = client.post(f"{API}/auth/refresh", headers=mobile.refresh_headers)
+    assert spent.status_code == 401
+
+
+def restore_cookies(client, cookie: str, csrf: str) -> None:
+    """Put back cookies that a refused logout cleared, as an attacker's page would find them."""
+    client.set_cookie(REFRESH_COOKIE, cookie, path="/api/v1/auth")
+    client.set_cookie(CSRF_COOKIE, csrf)
+
+
+def test_cookie_logout_without_the_csrf_header_is_refused(client):
+    access = signup_in_browser(client).get_json()["access_token"]
+    cookie = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
+    csrf = client.get_cookie(CSRF_COOKIE).value
+    for headers in ({}, {"Authorization": f"Bearer {access}"}):  # + the SPA's access token
+        restore_cookies(client, cookie, csrf)
+        response = client.post(f"{API}/auth/logout", headers=headers)
+        assert response.status_code == 401
+        assert "CSRF" in response.get_json()["detail"]
+    assert client.get(f"{API}/me", headers={"Authorization": f"Bearer {access}"}).status_code == 200
+
+
+def test_a_forged_refresh_bearer_does_not_stand_in_for_the_cookie(client):
+    signup_in_browser(client)
+    cookie = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
+    csrf = client.get_cookie(CSRF_COOKIE).value
+    # Claims `type: refresh` but is signed with another key: it is verified as the header
+    # token and refused; the cookie's session is neither used nor ended.
+    forged = pyjwt.encode({"type": "refresh", "sub": "x", "sid": "x"}, "not-our-key" * 4)
+    for path in ("refresh", "logout"):
+        restore_cookies(client, cookie, csrf)
+        response = client.post(f"{API}/auth/{path}", headers={"Authorization": f"Bearer {forged}"})
+        assert response.status_code == 401
+        assert "CSRF" not in response.get_json()["detail"]
+    restore_cookies(client, cookie, csrf)
+    assert client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": csrf}).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import jwt as pyjwt
 from flask import after_this_request, current_app, request
 from flask_jwt_extended import (
     get_jwt,
@@ -44,10 +45,29 @@ def _user_agent() -> str:
     return request.headers.get("User-Agent", "")
 
 
+def _bearer_token_type() -> str | None:
+    """The `type` claim of the Authorization Bearer token, unverified: it only picks which
+    credential to verify (fully) below, so a forged claim gains nothing."""
+    config = current_app.config
+    scheme, _, token = request.headers.get(config["JWT_HEADER_NAME"], "").partition(" ")
+    if scheme != config["JWT_HEADER_TYPE"] or not token:
+        return None
+    try:
+        claims = pyjwt.decode(token.strip(), options={"verify_signature": False})
+    except pyjwt.PyJWTError:
+        return None
+    return claims.get("type") if isinstance(claims, dict) else None
+
+
 def _verify_session_token(*, refresh: bool) -> None:
-    """Browsers: the refresh cookie wins, even when the SPA also sends its access token in
-    the Authorization header. Mobile: the Bearer header (for logout, either token type)."""
-    if request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"]):
+    """The credential used decides whether CSRF applies. A refresh token in the Authorization
+    header (mobile) is used alone, whatever cookies the client's jar also holds: a cross-site
+    page cannot send that header, so it needs no CSRF token. Otherwise the refresh cookie wins,
+    even when the SPA also sends its access token, and always with its CSRF check. With no
+    cookie, the Bearer header (for logout, either token type)."""
+    if _bearer_token_type() == "refresh":
+        verify_jwt_in_request(refresh=True, locations=["headers"])
+    elif request.cookies.get(current_app.config["JWT_REFRESH_COOKIE_NAME"]):
         verify_jwt_in_request(refresh=True, locations=["cookies"])
     else:
         verify_jwt_in_request(refresh=refresh, verify_type=refresh, locations=["headers"])
