@@ -40,6 +40,7 @@ LOOSE_LIMITS = {
     "RATELIMIT_SIGNUP": "10000 per minute",
     "RATELIMIT_LOGIN": "10000 per minute",
     "RATELIMIT_REFRESH": "10000 per minute",
+    "RATELIMIT_AVATAR": "10000 per minute",
 }
 
 

@@ -53,6 +53,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("RATELIMIT_LOGIN", str, "30 per minute", "Login attempts per client IP."),
     Option("RATELIMIT_LOGIN_FAILURES", str, "10 per 15 minutes", "Failed logins per account."),
     Option("RATELIMIT_REFRESH", str, "60 per minute", "Token refreshes per client IP."),
+    Option("RATELIMIT_AVATAR", str, "30 per hour", "Avatar uploads + re-framings per account."),
     Option("PROXY_HOPS", int, 0, "Trusted reverse proxies in front (for X-Forwarded-For)."),
     Option("MAX_REQUEST_BYTES", int, 12 * 1024 * 1024, "Largest request body accepted."),
     Option("JSON_MAX_BYTES", int, 64 * 1024, "Largest JSON request body (else 413)."),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import http
 
-from flask import request
+from flask import current_app, request
 from flask_cors import CORS
-from flask_jwt_extended import JWTManager
+from flask_jwt_extended import JWTManager, current_user
 from flask_limiter import Limiter
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
@@ -41,6 +41,35 @@ class PortraitApi(Api):
 def client_ip() -> str:
     # ProxyFix (PROXY_HOPS) has already rewritten remote_addr when proxies are trusted.
     return request.remote_addr or "unknown"
+
+
+def configured(option: str):
+    """A limit read from the config per request, so each app (and test) sets its own."""
+    return lambda: current_app.config[option]
+
+
+def signed_in_user_key() -> str:
+    """Per account, wherever the requests come from. Only under jwt_required (it runs first)."""
+    return f"user:{current_user.id}"
+
+
+def wrong_password_limit(key_func):
+    """Wrong passwords per account, at login and when changing the password, share one budget
+    (RATELIMIT_LOGIN_FAILURES): a stolen access token gives no second set of guesses. Only
+    401s count, so the right password is never slowed down until the budget is spent."""
+    return limiter.shared_limit(
+        configured("RATELIMIT_LOGIN_FAILURES"),
+        scope="wrong-password",
+        key_func=key_func,
+        deduct_when=lambda response: response.status_code == 401,
+    )
+
+
+def avatar_change_limit():
+    """Uploads and re-framings per account (RATELIMIT_AVATAR): each runs the models."""
+    return limiter.shared_limit(
+        configured("RATELIMIT_AVATAR"), scope="avatar", key_func=signed_in_user_key
+    )
 
 
 api = PortraitApi()

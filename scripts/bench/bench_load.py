@@ -82,7 +82,9 @@ def start_servers(stack: contextlib.ExitStack, mongo_port: int) -> dict[str, obj
         MONGO_URI=f"mongodb://127.0.0.1:{mongo_port}/bench_{uuid.uuid4().hex[:8]}",
         MODELS_URL=models_url,
         WEB_DIST=str(ROOT / "nonexistent"),
-        **{f"RATELIMIT_{k}": "1000000 per minute" for k in ("SIGNUP", "LOGIN", "REFRESH")},
+        **{
+            f"RATELIMIT_{k}": "1000000 per minute" for k in ("SIGNUP", "LOGIN", "REFRESH", "AVATAR")
+        },
     )
     api_url = f"http://127.0.0.1:{ports['api']}"
     api = start(

@@ -93,3 +93,53 @@ def test_behind_a_trusted_proxy_the_client_address_is_limited(make_app):
     assert (
         client.post(f"{API}/auth/signup", json=signup_data(), **xff("2.2.2.2")).status_code == 201
     )
+
+
+def change_password(client, account, current: str):
+    body = {"current_password": current, "new_password": "a brand new password"}
+    return client.put(f"{API}/me/password", json=body, headers=account.headers)
+
+
+def test_wrong_current_passwords_are_limited_like_failed_logins(make_app):
+    client = make_app(RATELIMIT_LOGIN_FAILURES="3 per 15 minutes").test_client()
+    auth = AuthActions(client)
+    account, other = auth.signup(), auth.signup()
+    for attempt in range(3):
+        assert change_password(client, account, f"guess {attempt}").status_code == 401
+    # A stolen access token gives no more guesses: even the right password waits now...
+    assert_429(change_password(client, account, PASSWORD))
+    # ...and the guesses spent the same budget as failed logins.
+    assert_429(auth.login(account.email, PASSWORD))
+    assert change_password(client, other, PASSWORD).status_code == 204
+
+
+def test_right_current_passwords_do_not_count(make_app):
+    client = make_app(RATELIMIT_LOGIN_FAILURES="2 per 15 minutes").test_client()
+    account = AuthActions(client).signup()
+    for _ in range(3):
+        body = {"current_password": PASSWORD, "new_password": PASSWORD}
+        response = client.put(f"{API}/me/password", json=body, headers=account.headers)
+        assert response.status_code == 204
+    assert change_password(client, account, "wrong").status_code == 401
+
+
+def test_avatar_uploads_and_reframes_share_a_per_user_limit(make_app):
+    client = make_app(RATELIMIT_AVATAR="3 per hour").test_client()
+    auth = AuthActions(client)
+    account, other = auth.signup(), auth.signup()
+    not_an_image = {"data": b"not an image", "content_type": "application/octet-stream"}
+    crop = {"x": 0, "y": 0, "width": 64, "height": 64}
+    # Refused uploads count too: decoding them is work all the same.
+    for _ in range(2):
+        response = client.put(f"{API}/me/avatar", headers=account.headers, **not_an_image)
+        assert response.status_code == 415
+    assert (
+        client.patch(f"{API}/me/avatar/crop", json=crop, headers=account.headers).status_code == 404
+    )
+    assert_429(client.put(f"{API}/me/avatar", headers=account.headers, **not_an_image))
+    assert_429(client.patch(f"{API}/me/avatar/crop", json=crop, headers=account.headers))
+    # Per account, not per address: the other user (same IP) is not affected.
+    response = client.put(f"{API}/me/avatar", headers=other.headers, **not_an_image)
+    assert response.status_code == 415
+    # Removing the avatar is not limited.
+    assert client.delete(f"{API}/me/avatar", headers=account.headers).status_code == 204

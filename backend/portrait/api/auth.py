@@ -13,7 +13,7 @@ from flask_jwt_extended import (
 )
 from flask_smorest import Blueprint
 
-from portrait.extensions import limiter
+from portrait.extensions import configured, limiter, wrong_password_limit
 from portrait.models.user import email_key
 from portrait.schemas.auth import (
     AuthSchema,
@@ -28,11 +28,6 @@ from portrait.services.sessions import TokenPair
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
 
 REFRESH_SECURITY = [{"refreshBearer": []}, {"refreshCookie": []}]
-
-
-def _limit(option: str):
-    """Limits are read from the config per request, so each app (and test) sets its own."""
-    return lambda: current_app.config[option]
 
 
 def _account_key() -> str:
@@ -91,7 +86,7 @@ def _deliver(pair: TokenPair, client: str, **extra) -> dict:
 
 
 @bp.route("/signup", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_SIGNUP"))
+@limiter.limit(configured("RATELIMIT_SIGNUP"))
 @bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
 @bp.arguments(SignupSchema)
 @bp.response(201, AuthSchema)
@@ -105,12 +100,8 @@ def signup(data, client):
 
 
 @bp.route("/login", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_LOGIN"))
-@limiter.limit(
-    _limit("RATELIMIT_LOGIN_FAILURES"),
-    key_func=_account_key,
-    deduct_when=lambda response: response.status_code == 401,
-)
+@limiter.limit(configured("RATELIMIT_LOGIN"))
+@wrong_password_limit(key_func=_account_key)
 @bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
 @bp.arguments(LoginSchema)
 @bp.response(200, AuthSchema)
@@ -124,7 +115,7 @@ def login(data, client):
 
 
 @bp.route("/refresh", methods=["POST"])
-@limiter.limit(_limit("RATELIMIT_REFRESH"))
+@limiter.limit(configured("RATELIMIT_REFRESH"))
 @bp.response(200, TokenPairSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")

@@ -8,6 +8,7 @@ from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
 from portrait.errors import BadRequest, PayloadTooLarge
+from portrait.extensions import avatar_change_limit
 from portrait.http import etag_headers
 from portrait.schemas.avatar import AvatarSchema, CropUpdateSchema
 from portrait.services import avatar, avatar_models
@@ -68,8 +69,10 @@ class MyAvatar(MethodView):
     @bp.alt_response(
         422, response="DEFAULT_ERROR", description="Damaged image, or refused (avatar-rejected)"
     )
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS")
     @bp.alt_response(503, response="SERVICE_UNAVAILABLE", description="Checker unavailable")
     @bp.doc(operationId="uploadAvatar", security=SECURITY, requestBody=UPLOAD_BODY)
+    @avatar_change_limit()  # inside the class's jwt_required: per signed-in user
     def put(self):
         """Upload a new avatar: checked, framed and resized; nothing is kept if refused."""
         user = avatar.replace_avatar(user=current_user, data=_upload_bytes())
@@ -93,9 +96,11 @@ class MyAvatar(MethodView):
 @bp.alt_response(404, response="NOT_FOUND", description="No avatar to re-frame")
 @bp.alt_response(409, response="CONFLICT")
 @bp.alt_response(422, response="DEFAULT_ERROR", description="Crop outside, not square or small")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
 @bp.alt_response(503, response="SERVICE_UNAVAILABLE")
 @bp.doc(operationId="reframeAvatar", security=SECURITY)
 @jwt_required()
+@avatar_change_limit()  # under jwt_required: per signed-in user
 def reframe(crop):
     """Re-frame your avatar from the stored original, no new upload needed."""
     user = avatar.reframe_avatar(user=current_user, crop=crop)

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_cookies
 from flask_smorest import Blueprint
 
+from portrait.extensions import wrong_password_limit
 from portrait.http import etag_headers, expected_version, not_modified
 from portrait.schemas.profile import MeSchema, PasswordChangeSchema, ProfileUpdateSchema
 from portrait.services import accounts, profiles
@@ -58,12 +59,19 @@ class Me(MethodView):
             return response
 
 
+def _account_key() -> str:
+    # The same key as failed logins (portrait.api.auth), so both spend one budget.
+    return f"account:{current_user.email_key}"
+
+
 @bp.route("/password", methods=["PUT"])
 @bp.arguments(PasswordChangeSchema)
 @bp.response(204)
 @bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many wrong passwords")
 @bp.doc(operationId="changePassword", security=SECURITY)
 @jwt_required()
+@wrong_password_limit(key_func=_account_key)  # under jwt_required: the user is known
 def change_password(data):
     """Change your password; every other session is signed out."""
     accounts.change_password(user=current_user, **data, sid=get_jwt()["sid"])
