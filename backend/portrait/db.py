@@ -7,7 +7,9 @@ a replica set, FerretDB): no transactions, no collation, normalised keys instead
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 
 import mongomock
 from flask import Flask
@@ -20,6 +22,7 @@ log = logging.getLogger(__name__)
 
 SERVER_SELECTION_TIMEOUT_MS = 3000
 INDEXES_READY = "portrait.indexes_ready"
+EMBEDDED_LOCK = "portrait.embedded_lock"
 UNSUPPORTED_CODES = {115, 238}  # CommandNotSupported, NotImplemented
 
 
@@ -40,8 +43,31 @@ def init_app(app: Flask) -> None:
                 "Data is NOT persistent and is lost when the process stops."
             )
         connect(host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common)
+        _serialize_requests(app)
     app.extensions[INDEXES_READY] = False
     ensure_indexes(app)
+
+
+def _serialize_requests(app: Flask) -> None:
+    """mongomock is not thread-safe (plain dicts and lists, unique indexes checked and then
+    written without a lock), but `python -m portrait` runs a threaded server, and so does
+    gunicorn's gthread. On the embedded store every request therefore runs under one lock:
+    one request at a time, which is plenty for development. A real MongoDB needs no lock."""
+    lock = app.extensions[EMBEDDED_LOCK] = threading.RLock()
+    inner = app.wsgi_app
+
+    def serialized(environ, start_response):
+        # The whole request, teardown included, happens inside this call; only the sending
+        # of the response body (files, JSON already built) runs after it.
+        with lock:
+            return inner(environ, start_response)
+
+    app.wsgi_app = serialized
+
+
+def embedded_lock(app: Flask) -> contextlib.AbstractContextManager:
+    """The embedded store's lock for work outside requests (background passes); no-op else."""
+    return app.extensions.get(EMBEDDED_LOCK) or contextlib.nullcontext()
 
 
 def documents() -> list[type[Document]]:

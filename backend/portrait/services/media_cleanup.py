@@ -19,6 +19,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from flask import Flask
 
+from portrait import db
 from portrait.models import User
 from portrait.models.media import Media
 from portrait.models.user import utcnow
@@ -58,7 +59,7 @@ def init_app(app: Flask) -> None:
 
 def _run(app: Flask, interval: int) -> None:
     while True:
-        with app.app_context():
+        with app.app_context(), db.embedded_lock(app):  # mongomock: not while requests run
             try:
                 owners = sweep_orphans()
                 log.info("media cleanup pass done (%d owners with older media)", owners)
