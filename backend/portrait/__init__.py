@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portrait import db, errors, request_limits, web
+    from portrait import db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.security import init_jwt
@@ -50,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     _declare_security_schemes(api)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
+    docs.init_app(app)
     jwt.init_app(app)
     init_jwt(jwt)
     limiter.init_app(app)

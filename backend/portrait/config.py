@@ -65,7 +65,6 @@ OPTIONS: tuple[Option, ...] = (
     Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
     Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
-    Option("DOCS_UI_URL", str, "https://cdn.jsdelivr.net/npm/swagger-ui-dist/", "Swagger UI."),
     Option("LOG_LEVEL", str, "INFO", "Python log level."),
 )
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
@@ -139,7 +138,9 @@ class Settings:
             "OPENAPI_URL_PREFIX": "/api",
             "OPENAPI_JSON_PATH": "v1/openapi.json",
             "OPENAPI_SWAGGER_UI_PATH": "docs",
-            "OPENAPI_SWAGGER_UI_URL": v["DOCS_UI_URL"],
+            # Served by portrait.docs from an installed package: no CDN, works offline.
+            "OPENAPI_SWAGGER_UI_URL": "/api/docs/ui/",
+            "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},  # no badge from a third party
         }
 
 

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-NOT_API = {"static", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "web.spa"}
+NOT_API = {
+    "static",
+    "api-docs.openapi_json",
+    "api-docs.openapi_swagger_ui",
+    "docs_ui.asset",
+    "web.spa",
+}
 
 
 @pytest.fixture
@@ -57,10 +63,31 @@ def test_core_endpoints_are_documented(spec):
     assert "201" in signup["responses"] and "409" in signup["responses"]
 
 
-def test_docs_page_is_served(client):
+def test_docs_page_loads_only_our_own_files(client):
+    """Offline (no CDN) and under a CSP that allows our own scripts only."""
     response = client.get("/api/docs")
     assert response.status_code == 200
-    assert "swagger" in response.get_data(as_text=True).lower()
+    page = response.get_data(as_text=True)
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, flags=re.DOTALL)
+    assert scripts and all("src=" in attrs and not body.strip() for attrs, body in scripts)
+    urls = re.findall(r'\b(?:src|href)="([^"]+)"', page)
+    assets = [url for url in urls if not url.startswith("data:")]
+    assert assets and all(url.startswith("/") and not url.startswith("//") for url in assets)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "unsafe-inline" not in csp
+    types = {".js": "text/javascript", ".css": "text/css"}
+    for url in assets:
+        with client.get(url) as asset:  # files are streamed: close them
+            assert asset.status_code == 200, url
+            assert asset.mimetype == types[url[url.rindex(".") :]], url
+            assert asset.headers["X-Content-Type-Options"] == "nosniff"
+            assert "swagger" in asset.get_data(as_text=True).lower(), url
+
+
+def test_docs_assets_are_only_the_ones_the_page_loads(client):
+    # The package also ships an index.html with inline scripts and source maps.
+    for name in ("index.html", "swagger-ui.js.map", "..%2Fswagger_ui.html", "nothing.js"):
+        assert client.get(f"/api/docs/ui/{name}").status_code == 404
 
 
 def test_error_responses_are_documented_as_problem_json(spec):
