@@ -43,17 +43,18 @@ def init_app(app: Flask) -> None:
                 "Data is NOT persistent and is lost when the process stops."
             )
         connect(host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common)
-        _serialize_requests(app)
+        app.extensions[EMBEDDED_LOCK] = threading.RLock()  # see serialize_requests
     app.extensions[INDEXES_READY] = False
     ensure_indexes(app)
 
 
-def _serialize_requests(app: Flask) -> None:
-    """mongomock is not thread-safe (plain dicts and lists, unique indexes checked and then
-    written without a lock), but `python -m portrait` runs a threaded server, and so does
-    gunicorn's gthread. On the embedded store every request therefore runs under one lock:
-    one request at a time, which is plenty for development. A real MongoDB needs no lock."""
-    lock = app.extensions[EMBEDDED_LOCK] = threading.RLock()
+def serialize_requests(app: Flask) -> None:
+    """mongomock is not thread-safe (plain dicts and lists; unique indexes checked, then
+    written, with no lock), but `python -m portrait` runs Werkzeug's threaded server. So the
+    embedded run serves one request at a time under the store's lock: plenty for development,
+    and a slow request (a model call) only delays the others. Not done in create_app: tests
+    race requests on purpose, and a real MongoDB needs no lock."""
+    lock = app.extensions[EMBEDDED_LOCK]
     inner = app.wsgi_app
 
     def serialized(environ, start_response):
@@ -66,7 +67,8 @@ def _serialize_requests(app: Flask) -> None:
 
 
 def embedded_lock(app: Flask) -> contextlib.AbstractContextManager:
-    """The embedded store's lock for work outside requests (background passes); no-op else."""
+    """The embedded store's lock, for work outside requests (background passes); a no-op
+    on a real MongoDB."""
     return app.extensions.get(EMBEDDED_LOCK) or contextlib.nullcontext()
 
 

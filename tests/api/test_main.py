@@ -13,7 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from flask import Flask
 
+from portrait.__main__ import main
+from portrait.config import OPTIONS
 from tests.utils.factories import signup_data
 
 
@@ -105,11 +108,24 @@ def most_at_once(app, requests_: int = 6) -> int:
     return most
 
 
-def test_the_embedded_store_serves_one_request_at_a_time(make_app):
-    assert most_at_once(make_app(MONGO_URI=None)) == 1
+def app_of_main(monkeypatch, **env: str) -> Flask:
+    """The app that `python -m portrait` would serve with `env` (its server is not started)."""
+    for option in OPTIONS:
+        monkeypatch.delenv(option.name, raising=False)
+    base = {"SECRET_KEY": "k" * 40, "WEB_DIST": "/nonexistent", "MEDIA_CLEANUP_INTERVAL": "0"}
+    for name, value in {**base, **env}.items():
+        monkeypatch.setenv(name, value)
+    served = []
+    monkeypatch.setattr(Flask, "run", lambda app, **_: served.append(app))
+    assert main(["--port", "0"]) == 0
+    return served[0]
 
 
-def test_a_real_database_serves_requests_in_parallel(make_app):
+def test_the_embedded_run_serves_one_request_at_a_time(monkeypatch):
+    assert most_at_once(app_of_main(monkeypatch)) == 1
+
+
+def test_on_a_real_database_the_run_serves_requests_in_parallel(monkeypatch):
     # Nothing listens on port 9; the app starts all the same (indexes are retried later).
-    app = make_app(MONGO_URI="mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=50")
+    app = app_of_main(monkeypatch, MONGO_URI="mongodb://127.0.0.1:9/?serverSelectionTimeoutMS=50")
     assert most_at_once(app) > 1
