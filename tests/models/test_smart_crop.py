@@ -50,6 +50,25 @@ def test_square_crop_keeps_the_whole_face_off_centre_at_least_95_percent(registr
     assert 0.25 <= statistics.median(shares) <= 0.45, shares
 
 
+SMALL_FRAMES = [(1600, 900), (2000, 1000), (1600, 1200), (900, 1600), (1000, 1500), (1200, 1600)]
+
+
+def test_smaller_faces_stay_whole_in_both_orientations(registry):
+    """Harder than the bar above: the face only 6.6% of the short side (the cascade's finest
+    octave), in wide, 4:3 and tall frames -- the recall the pyramid scan must keep."""
+    model = registry.get("smart-crop")
+    whole, cases = 0, 0
+    for i, frame in enumerate(SMALL_FRAMES):
+        scale = 0.55 * min(frame) / 1000  # face height = 120 px * scale = 6.6% of the short side
+        for j, at in enumerate(POSITIONS):
+            pixels, face = composite(frame, scale, at, BACKGROUNDS[(i + j) % 3])
+            crop = model.predict(_decoded(encode(pixels, quality=90)), aspect=1.0)["crop"]
+            assert _inside(crop, *frame) and crop["width"] == crop["height"]
+            cases += 1
+            whole += contains(crop, face)
+    assert whole / cases >= 0.95, f"whole face in {whole}/{cases} crops"
+
+
 def test_portrait_framing_of_the_astronaut(registry):
     result = registry.get("smart-crop").predict(_decoded(jpeg("astronaut")))
     crop, face = result["crop"], result["faces"][0]

@@ -33,6 +33,10 @@ SUBJECT_SHARE = 0.5
 # the cascade's false positives 5-6. Stronger faces win the "main face" role.
 STRONG_NEIGHBORS = 8
 COARSE = 0.6  # the coarse scan's size, as a share of the fine one
+# Pyramid of octaves: windows up to OCTAVE_TOP px (OpenCV's 2-px stride), then the image
+# shrinks by OCTAVE; 20 * 1.1**7 = 39 and 39 / 1.8 = 21.7 leave two scales of overlap.
+OCTAVE_TOP = 39
+OCTAVE = 1.8
 
 _local = threading.local()  # CascadeClassifier is not documented as thread-safe
 
@@ -76,8 +80,8 @@ def haar_faces(
 
     When NudeNet already saw a face ``known_face`` px tall, faces under ``SUBJECT_SHARE`` of
     it do not matter to framing, so a scan at ``COARSE`` of the size is enough as long as it
-    still reaches those: portraits and selfies skip the fine scan's smallest windows, which
-    are most of its cost.
+    still reaches those, and windows smaller than them are skipped: portraits and selfies
+    skip the fine scan's smallest windows, which are most of its cost.
     """
     gray = cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2GRAY)
     coarse = round(short_side * COARSE)
@@ -87,15 +91,68 @@ def haar_faces(
     if k < 1.0:
         size = (max(1, round(gray.shape[1] * k)), max(1, round(gray.shape[0] * k)))
         gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
-    found, neighbors = _cascade().detectMultiScale2(
-        gray, scaleFactor=SCALE_FACTOR, minNeighbors=MIN_NEIGHBORS, minSize=(MIN_FACE, MIN_FACE)
-    )
-    boxes = np.asarray(found).reshape(-1, 4)
+    smallest = max(MIN_FACE, int(SUBJECT_SHARE * known_face * k))
     sx, sy = scale[0] / k, scale[1] / k
     return [
-        Face(Rect(x * sx, y * sy, w * sx, h * sy), "haar", int(n))
-        for (x, y, w, h), n in zip(boxes, np.asarray(neighbors).reshape(-1), strict=True)
+        Face(Rect(x * sx, y * sy, w * sx, h * sy), "haar", n)
+        for x, y, w, h, n in _scan_octaves(gray, smallest)
     ]
+
+
+def _scan_octaves(gray: np.ndarray, smallest: int) -> list[tuple[float, float, float, float, int]]:
+    """The cascade over a pyramid of octaves: windows up to ``OCTAVE_TOP`` px in each, then
+    the image shrunk by ``OCTAVE`` for the next: the same faces at about 60% of the cost.
+
+    OpenCV steps its window by 2 px while it is under twice the cascade's size but by 1 px
+    beyond, so one call over the whole range spends most of its time on large windows at a
+    needlessly fine stride. Octaves overlap by two scale steps so that a face at a seam is
+    seen whole by one of them; the same face from two octaves keeps the stronger hit.
+    A smaller octave has OCTAVE**2 fewer windows per face, so its neighbour counts are scaled
+    up by that: on the composites this gives the counts of the single scan (true faces
+    ~15-40), and ``STRONG_NEIGHBORS`` keeps its meaning at every size.
+    """
+    found: list[tuple[float, float, float, float, int]] = []
+    width, height = gray.shape[1], gray.shape[0]
+    lowest, density = smallest, 1.0
+    while lowest <= min(gray.shape):
+        sx, sy = width / gray.shape[1], height / gray.shape[0]
+        last = min(gray.shape) / OCTAVE < 2 * MIN_FACE  # the next octave would hold no window
+        if lowest <= OCTAVE_TOP or last:
+            for x, y, w, h, n in _detect(gray, lowest, 0 if last else OCTAVE_TOP):
+                hit = (x * sx, y * sy, w * sx, h * sy, round(n * density))
+                _keep_stronger(found, hit)
+        density *= OCTAVE**2
+        if last:
+            break
+        size = (round(gray.shape[1] / OCTAVE), round(gray.shape[0] / OCTAVE))
+        gray = cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
+        lowest = max(MIN_FACE, int(lowest / OCTAVE))
+    return found
+
+
+def _detect(gray: np.ndarray, smallest: int, largest: int) -> list[tuple[int, ...]]:
+    """One cascade call: (x, y, w, h, neighbours) of windows in [smallest, largest] px
+    (``largest`` 0: no limit)."""
+    boxes, neighbors = _cascade().detectMultiScale2(
+        gray,
+        scaleFactor=SCALE_FACTOR,
+        minNeighbors=MIN_NEIGHBORS,
+        minSize=(smallest, smallest),
+        maxSize=(largest, largest),
+    )
+    boxes = np.asarray(boxes).reshape(-1, 4).tolist()
+    return [(*box, int(n)) for box, n in zip(boxes, np.asarray(neighbors).reshape(-1), strict=True)]
+
+
+def _keep_stronger(found: list, hit: tuple[float, float, float, float, int]) -> None:
+    """Adds ``hit`` unless an octave already found that face; the stronger one stays."""
+    rect = Rect(*hit[:4])
+    for i, other in enumerate(found):
+        if _same_face(Rect(*other[:4]), rect):
+            if hit[4] > other[4]:
+                found[i] = hit
+            return
+    found.append(hit)
 
 
 def _factor(shape: tuple[int, ...], short_side: int) -> float:
