@@ -177,16 +177,6 @@ def delete_all_media(user: User) -> None:
         raise DatabaseUnavailable("Could not delete your media; retry later.") from exc
 
 
-def owner_view(user: User) -> dict | None:
-    """The `avatar` of GET /me: everything needed to show and re-frame it (None: no avatar)."""
-    return user.avatar.to_owner() if user.avatar is not None else None
-
-
-def public_view(user: User) -> dict | None:
-    """The `avatar` of a public profile: the URLs only (None: no avatar)."""
-    return user.avatar.to_public() if user.avatar is not None else None
-
-
 def default_view(user: User) -> dict:
     """`default_avatar`: generated initials to show when `avatar` is null."""
     return default_avatar(handle=user.handle, display_name=user.display_name)
