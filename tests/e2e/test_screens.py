@@ -69,11 +69,11 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
     expect(page.get_by_text("Please fix the highlighted fields.")).to_be_visible()
     screen.save("signup")
 
-    handle = f"mae_{size}"
-    sign_up(page, app_url, handle=handle, name="Mae Jemison")
-    page.get_by_label("Bio").fill("Engineer, physician and astronaut.")
-    page.get_by_label("Location").fill("Chicago")
-    page.get_by_label("Website").fill("https://example.com/mae")
+    handle = f"eileen_{size}"
+    sign_up(page, app_url, handle=handle, name="Eileen Collins")
+    page.get_by_label("Bio").fill("Test pilot and astronaut.")
+    page.get_by_label("Location").fill("Elmira, New York")
+    page.get_by_label("Website").fill("https://example.com/eileen")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_text("Profile saved.")).to_be_visible()
     page.locator('[data-test="pick"]').set_input_files(photo(tmp_path / "photo.jpg"))
@@ -85,7 +85,7 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
     screen.save("reframe")
 
     page.goto(f"{app_url}/@{handle}")
-    expect(page.get_by_role("heading", name="Mae Jemison")).to_be_visible()
+    expect(page.get_by_role("heading", name="Eileen Collins")).to_be_visible()
     screen.save("public-profile")
 
     page.goto(f"{app_url}/settings/account")
