@@ -162,6 +162,10 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     ):
         if values[name] <= 0:
             raise ConfigError(f"{name} must be positive")
+    if env == "production" and not values["MONGO_URI"]:
+        # The embedded store is in memory, per process and not thread-safe: in production it
+        # would lose every account at a restart and diverge between gunicorn workers.
+        raise ConfigError("MONGO_URI is required in production (the embedded store is for trying)")
     if values["PROXY_HOPS"] < 0:
         raise ConfigError("PROXY_HOPS must be 0 or more")
     if not values["RATELIMIT_STORAGE_URI"]:

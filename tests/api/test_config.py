@@ -14,11 +14,17 @@ from portrait.config import OPTIONS, ConfigError, Settings
 from portrait.models import User
 
 GOOD_SECRET = "k" * 48
+MONGO_URI = "mongodb://db.example:27017/portrait"
+
+
+def test_production_refuses_the_embedded_store():
+    with pytest.raises(ConfigError, match="MONGO_URI is required in production"):
+        Settings.load({"PORTRAIT_ENV": "production", "SECRET_KEY": GOOD_SECRET})
 
 
 @pytest.mark.parametrize("secret", [None, "", "changeme", "dev", "short-secret"])
 def test_production_refuses_a_missing_or_weak_secret(secret):
-    env = {"PORTRAIT_ENV": "production"}
+    env = {"PORTRAIT_ENV": "production", "MONGO_URI": MONGO_URI}
     if secret is not None:
         env["SECRET_KEY"] = secret
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -26,7 +32,9 @@ def test_production_refuses_a_missing_or_weak_secret(secret):
 
 
 def test_production_accepts_a_strong_secret_and_secures_cookies():
-    settings = Settings.load({"PORTRAIT_ENV": "production", "SECRET_KEY": GOOD_SECRET})
+    settings = Settings.load(
+        {"PORTRAIT_ENV": "production", "SECRET_KEY": GOOD_SECRET, "MONGO_URI": MONGO_URI}
+    )
     assert settings["SECRET_KEY"] == GOOD_SECRET
     assert settings["COOKIE_SECURE"] is True
 
@@ -49,7 +57,15 @@ def test_development_generates_a_secret_with_a_warning(caplog):
         ({"RATELIMIT_ENABLED": "maybe"}, "RATELIMIT_ENABLED"),
         ({"COOKIE_SAMESITE": "None"}, "COOKIE_SAMESITE"),
         ({"PROXY_HOPS": "-1"}, "PROXY_HOPS"),
-        ({"PORTRAIT_ENV": "production", "SECRET_KEY": GOOD_SECRET, "CORS_ORIGINS": "*"}, "CORS"),
+        (
+            {
+                "PORTRAIT_ENV": "production",
+                "SECRET_KEY": GOOD_SECRET,
+                "MONGO_URI": MONGO_URI,
+                "CORS_ORIGINS": "*",
+            },
+            "CORS",
+        ),
     ],
 )
 def test_invalid_settings_are_refused_at_start(env, message):

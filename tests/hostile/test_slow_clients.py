@@ -26,7 +26,13 @@ THREADS = 4  # what tests.topology.servers.gunicorn_api gives each worker
 @pytest.fixture(scope="module")
 def api(tmp_path_factory):
     log = tmp_path_factory.mktemp("slow") / "api.log"
-    env = {"GUNICORN_CLIENT_IDLE_TIMEOUT": str(IDLE), "REQUEST_BODY_TIMEOUT": str(BODY)}
+    env = {
+        "GUNICORN_CLIENT_IDLE_TIMEOUT": str(IDLE),
+        "REQUEST_BODY_TIMEOUT": str(BODY),
+        # The embedded store ("" below) is refused in production; the gunicorn config is the
+        # production one all the same, and these clients never reach the database.
+        "PORTRAIT_ENV": "testing",
+    }
     with gunicorn_api("", log, workers=1, **env) as base:  # "" = embedded store
         for _ in range(100):  # the port opens before the worker is ready
             try:
