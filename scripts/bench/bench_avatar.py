@@ -49,10 +49,13 @@ MODELS_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
 
 def inputs() -> dict[str, bytes]:
     face = Image.open(io.BytesIO(images.face_photo()))
-    phone = images.photo((4032, 3024)).resize((4032, 3024))
-    phone.paste(face.resize((1400, 1400)), (1300, 500))
-    noise = Image.effect_noise((4032, 3024), 24).convert("RGB")
-    phone = Image.blend(phone, noise, 0.12)  # sensor noise: makes the JPEG phone-sized
+    upright = images.photo((3024, 4032))  # a portrait-format shot, as the viewer sees it
+    upright.paste(face.resize((1400, 1400)), (800, 1300))
+    noise = Image.effect_noise((3024, 4032), 24).convert("RGB")
+    upright = Image.blend(upright, noise, 0.12)  # sensor noise: makes the JPEG phone-sized
+    # Phones store the sensor's landscape pixels and an EXIF orientation (6: turn 90° clockwise
+    # to view), so the face is sideways in the file and upright once oriented.
+    phone = upright.transpose(Image.Transpose.ROTATE_90)
     exif = Image.Exif()
     exif[0x0112] = 6
     small = images.photo((640, 480))
