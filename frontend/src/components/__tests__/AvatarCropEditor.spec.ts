@@ -28,6 +28,19 @@ function editor() {
   return wrapper
 }
 
+/** Two fingers down on the stage 100 px apart around screen (250, 100), master pixel (500, 200). */
+async function twoFingers(wrapper: ReturnType<typeof editor>) {
+  const stage = wrapper.get('.stage')
+  const send =
+    (type: string) =>
+    (pointerId: number, clientX: number, clientY = 100) =>
+      stage.trigger(type, { pointerId, clientX, clientY })
+  const finger = { move: send('pointermove'), up: send('pointerup') }
+  await send('pointerdown')(1, 200)
+  await send('pointerdown')(2, 300)
+  return finger
+}
+
 describe('AvatarCropEditor', () => {
   it('draws the square over the master where the current crop is', () => {
     const style = editor().get('[data-test="frame"]').attributes('style')
@@ -55,6 +68,52 @@ describe('AvatarCropEditor', () => {
     await zoom.setValue('1')
     expect(wrapper.vm.box).toMatchObject({ x: 250, y: 0, width: 500, height: 500 })
     expect(Number(zoom.attributes('max'))).toBeCloseTo(500 / 64)
+  })
+
+  it('pinch-zooms about the point between the fingers', async () => {
+    const wrapper = editor()
+    const finger = await twoFingers(wrapper)
+    await finger.move(1, 150)
+    await finger.move(2, 350)
+    // Twice the spread halves the square; (500, 200) keeps its place: half across, 3/8 down.
+    expect(wrapper.vm.box).toEqual({ x: 400, y: 125, width: 200, height: 200 })
+  })
+
+  it('moves the square with the fingers while pinching', async () => {
+    const wrapper = editor()
+    const finger = await twoFingers(wrapper)
+    await finger.move(1, 220, 110)
+    await finger.move(2, 320, 110)
+    expect(wrapper.vm.box).toEqual({ x: 340, y: 70, width: 400, height: 400 })
+  })
+
+  it('pinches no smaller than 64 px and no larger than the photo, inside it', async () => {
+    const wrapper = editor()
+    const finger = await twoFingers(wrapper)
+    await finger.move(1, -750)
+    await finger.move(2, 1250)
+    expect(wrapper.vm.box).toEqual({ x: 468, y: 176, width: 64, height: 64 })
+    // Pinching the fingers together gives at most the largest square, kept inside the photo.
+    await finger.move(1, 245)
+    await finger.move(2, 255)
+    expect(wrapper.vm.box).toEqual({ x: 250, y: 0, width: 500, height: 500 })
+    const zoom = wrapper.get('[data-test="zoom"]').element as HTMLInputElement
+    expect(Number(zoom.value)).toBe(1)
+  })
+
+  it('goes on dragging with the finger left after a pinch, without a jump', async () => {
+    const wrapper = editor()
+    const finger = await twoFingers(wrapper)
+    await finger.move(1, 150)
+    await finger.move(2, 350)
+    await finger.up(2, 350)
+    expect(wrapper.vm.box).toEqual({ x: 400, y: 125, width: 200, height: 200 })
+    await finger.move(1, 160, 95)
+    expect(wrapper.vm.box).toEqual({ x: 420, y: 115, width: 200, height: 200 })
+    // Both fingers up: moves no longer change the square.
+    await finger.up(1, 160, 95)
+    await finger.move(1, 400, 400)
+    expect(wrapper.vm.box).toEqual({ x: 420, y: 115, width: 200, height: 200 })
   })
 
   it('moves with the arrow keys', async () => {
