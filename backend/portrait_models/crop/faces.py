@@ -101,7 +101,7 @@ def haar_faces(
 
 def _scan_octaves(gray: np.ndarray, smallest: int) -> list[tuple[float, float, float, float, int]]:
     """The cascade over a pyramid of octaves: windows up to ``OCTAVE_TOP`` px in each, then
-    the image shrunk by ``OCTAVE`` for the next: the same faces at about 60% of the cost.
+    the image shrunk by ``OCTAVE`` for the next: nearly the same faces at 50-65% of the cost.
 
     OpenCV steps its window by 2 px while it is under twice the cascade's size but by 1 px
     beyond, so one call over the whole range spends most of its time on large windows at a
