@@ -7,10 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -18,6 +17,7 @@ from pymongo import MongoClient
 
 from tests.pipeline.conftest import canned_models  # noqa: F401  (fixture)
 from tests.topology.conftest import models_url  # noqa: F401  (fixture: real model service)
+from tests.topology.proxies import ForwardingProxy
 from tests.topology.servers import free_port, gunicorn_api, mongo_server
 
 SELECTION_MS = 1000  # pymongo's serverSelectionTimeoutMS for the API: a down DB is a quick 503
@@ -49,63 +49,21 @@ def ferret(tmp_path_factory):
     server.stop()
 
 
-class ModelProxy:
+class ModelProxy(ForwardingProxy):
     """Forwards to the real model service, or misbehaves as `mode` says: "pass", "hang"
     (never answers) or "garbage" (200 with a broken body); `stop()` takes it down."""
 
     def __init__(self, upstream: str) -> None:
-        self.upstream, self.mode, self.port = upstream, "pass", free_port()
-        self.server: ThreadingHTTPServer | None = None
-        self.start()
+        self.mode = "pass"
+        super().__init__(upstream, free_port())
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                proxy.answer(self)
-
-            do_POST = do_GET
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def stop(self) -> None:
-        """The model service is down: nothing listens on its port any more."""
-        self.server.shutdown()
-        self.server.server_close()
-
-    def answer(self, handler: BaseHTTPRequestHandler) -> None:
-        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+    def answer(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
         if self.mode == "hang":
             time.sleep(MODELS_TIMEOUT * 3)
-            return
-        if self.mode == "garbage" and handler.command == "POST":
-            status, kind, data = 200, "application/json", b'{"result": {"image": "\xff\xfe'
+        elif self.mode == "garbage" and handler.command == "POST":
+            self.respond(handler, 200, "application/json", b'{"result": {"image": "\xff\xfe')
         else:
-            upstream = requests.request(
-                handler.command,
-                self.upstream + handler.path,
-                data=body,
-                headers={"Content-Type": handler.headers.get("Content-Type", "")},
-                timeout=30,
-            )
-            status, data = upstream.status_code, upstream.content
-            kind = upstream.headers.get("Content-Type", "")
-        with contextlib.suppress(OSError):  # the caller may be gone (a killed worker)
-            handler.send_response(status)
-            handler.send_header("Content-Type", kind)
-            handler.send_header("Content-Length", str(len(data)))
-            handler.end_headers()
-            handler.wfile.write(data)
+            super().answer(handler, body)
 
 
 @pytest.fixture(scope="module")
