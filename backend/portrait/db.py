@@ -1,7 +1,8 @@
 """MongoDB connection (mongoengine) and start-up index creation.
 
 With no MONGO_URI the app runs on mongomock: an in-memory store that forgets everything when
-the process ends, which is logged loudly. Any MongoDB-wire server works otherwise (MongoDB,
+the process ends, which is logged loudly. mongomock is the `memory` extra, imported only then:
+the production image does not carry it. Any MongoDB-wire server works otherwise (MongoDB,
 a replica set, FerretDB): no transactions, no collation, normalised keys instead.
 """
 
@@ -11,12 +12,13 @@ import contextlib
 import logging
 import threading
 
-import mongomock
 from flask import Flask
 from mongoengine import Document, connect, disconnect
 from mongoengine.base.common import _document_registry
 from mongoengine.connection import get_db
 from pymongo.errors import OperationFailure, PyMongoError
+
+from portrait.config import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +44,21 @@ def init_app(app: Flask) -> None:
                 "MONGO_URI is not set: using the embedded in-memory store (mongomock). "
                 "Data is NOT persistent and is lost when the process stops."
             )
-        connect(host="mongodb://localhost", mongo_client_class=mongomock.MongoClient, **common)
+        connect(host="mongodb://localhost", mongo_client_class=_memory_client(), **common)
         app.extensions[EMBEDDED_LOCK] = threading.RLock()  # see serialize_requests
     app.extensions[INDEXES_READY] = False
     ensure_indexes(app)
+
+
+def _memory_client() -> type:
+    try:
+        import mongomock
+    except ImportError as exc:
+        raise ConfigError(
+            "MONGO_URI is not set and the in-memory store is not installed (mongomock, the "
+            "`memory` extra of backend/pyproject.toml): set MONGO_URI"
+        ) from exc
+    return mongomock.MongoClient
 
 
 def serialize_requests(app: Flask) -> None:

@@ -9,6 +9,8 @@ STAMPS="$ROOT/.cache/stamps"
 mkdir -p "$STAMPS"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+warn() { printf '\033[1;33m==> WARNING: %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[1;31m==> %s\033[0m\n' "$*" >&2; exit 1; }
 
 # Runs "$@" only when the hash of the given files changed since the last success.
 # Usage: run_if_changed NAME "file1 file2" command...
@@ -24,20 +26,28 @@ run_if_changed() {
     echo "$sum" >"$STAMPS/$name"
 }
 
-# Creates .venv (Python 3.11+) and installs the backend with the given extras.
+# Creates .venv (Python 3.11+) and installs one locked set of backend/requirements/ (dev:
+# API + models + the in-memory store; test: everything), every file checked against its hash,
+# then the project itself, editable and with no further dependencies. scripts/lock refreshes
+# the sets.
 ensure_python() {
-    local extras="$1"
+    local set="$1"
+    case "$set" in models) set=dev ;; models,test) set=test ;; esac # older callers' extras
+    [[ -f "$ROOT/backend/requirements/$set.txt" ]] ||
+        die "no Python lock backend/requirements/$set.txt (sets: api, models, dev, test)"
     if [[ ! -x "$PY" ]]; then
         log "creating $VENV"
         python3 -m venv "$VENV"
     fi
-    run_if_changed "pip-$extras" "backend/pyproject.toml" _pip_install "$extras"
+    run_if_changed "pip-$set" "backend/pyproject.toml backend/requirements/$set.txt" \
+        _pip_install "$set"
 }
 
 _pip_install() {
-    log "installing backend[$1] into .venv"
-    "$PY" -m pip install --quiet --upgrade pip
-    "$PY" -m pip install --quiet -e "$ROOT/backend[$1]"
+    log "installing the locked set backend/requirements/$1.txt into .venv"
+    "$PY" -m pip install --quiet --disable-pip-version-check --require-hashes \
+        -r "$ROOT/backend/requirements/$1.txt"
+    "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e "$ROOT/backend"
 }
 
 # Installs the frontend's npm dependencies (from package-lock.json) when they changed.
@@ -73,4 +83,18 @@ ensure_nginx() {
     [[ "$(id -u)" == 0 ]] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx-light >/dev/null
+}
+
+# A venv of its own under .cache/tools/ for a command-line tool from PyPI (the lock's uv, the
+# audit's pip-audit), kept out of the project's venv and its lock. Prints the venv's bin dir.
+ensure_tool() {
+    local name="$1" spec="$2" dir="$ROOT/.cache/tools/$1"
+    if [[ ! -x "$dir/bin/$name" || "$(cat "$dir/.spec" 2>/dev/null)" != "$spec" ]]; then
+        log "installing $spec into .cache/tools/$name"
+        rm -rf "$dir"
+        python3 -m venv "$dir"
+        "$dir/bin/pip" install --quiet --disable-pip-version-check "$spec"
+        echo "$spec" >"$dir/.spec"
+    fi
+    echo "$dir/bin"
 }
