@@ -57,12 +57,63 @@ ensure_node_modules() {
         bash -c "cd '$ROOT/frontend' && npm ci --no-audit --no-fund --loglevel=error"
 }
 
-# Builds the SPA into frontend/dist (the API serves it in the embedded run).
+# Builds the SPA into frontend/dist (the API serves it in the embedded run), unless the
+# sources are unchanged since the last build and its output is still there.
 ensure_frontend_build() {
     [[ -f "$ROOT/frontend/package.json" ]] || return 0
     ensure_node_modules
+    [[ -f "$ROOT/frontend/dist/index.html" ]] || rm -f "$STAMPS/frontend-build"
+    local sources
+    sources="$(cd "$ROOT" && find frontend/src frontend/public frontend/*.json frontend/*.ts \
+        frontend/index.html -type f 2>/dev/null | LC_ALL=C sort | tr '\n' ' ')"
+    run_if_changed frontend-build "$sources" _frontend_build
+}
+
+_frontend_build() {
     log "building the web app"
     (cd "$ROOT/frontend" && npm run --silent build >/dev/null)
+}
+
+# Holds an exclusive flock on DIR/portrait.lock for the rest of this script and its children
+# (they inherit the descriptor), so a second run on the same data directory is refused
+# instead of sharing its SQLite files. The lock ends with the last process holding it.
+lock_data_dir() {
+    local dir="$1" lock="$1/portrait.lock"
+    mkdir -p "$dir"
+    exec {DATA_LOCK_FD}<>"$lock" # <>: opening must not truncate the holder's pid
+    if ! flock --nonblock "$DATA_LOCK_FD"; then
+        die "$dir is in use by another ./scripts/dev (pid $(cat "$lock" 2>/dev/null || echo '?')): \
+stop that one first (Ctrl-C), or give this one its own PORTRAIT_DATA_DIR"
+    fi
+    echo "$$" >"$lock"
+}
+
+# Starts scripts/mongo-server on a free loopback port with its files in DIR, in the
+# background; sets MONGO_PID and MONGO_PORT and returns once it answers a ping.
+start_mongo_server() {
+    local dir="$1"
+    MONGO_PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    "$ROOT/scripts/mongo-server" --port "$MONGO_PORT" --data "$dir" &
+    MONGO_PID=$!
+    "$PY" - "$MONGO_PORT" "$MONGO_PID" <<'PYEOF'
+import sys, time
+from pathlib import Path
+import pymongo
+
+port, pid = sys.argv[1], sys.argv[2]
+client = pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/", serverSelectionTimeoutMS=500)
+deadline = time.monotonic() + 120  # generous: the machine may be busy
+while True:
+    try:
+        client.admin.command("ping")
+        break
+    except pymongo.errors.PyMongoError:
+        stat = Path(f"/proc/{pid}/stat")  # an exited child stays a zombie until bash waits
+        if not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            sys.exit(f"scripts/mongo-server exited before answering on port {port}")
+        if time.monotonic() > deadline:
+            sys.exit(f"scripts/mongo-server did not answer on port {port} within 120 s")
+PYEOF
 }
 
 # Debian's Chromium for the end-to-end tests (never a downloaded browser build).
