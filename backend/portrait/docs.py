@@ -1,4 +1,4 @@
-"""Swagger UI for /api/docs, served from our own origin (the swagger-ui-bundle package), so
+"""Swagger UI for /api/docs, served from our own origin (the swagger-ui-bundle-v2 package), so
 the docs work offline and behind a strict Content-Security-Policy.
 
 flask-smorest renders the page (OPENAPI_SWAGGER_UI_URL points here); our templates/
