@@ -27,6 +27,7 @@ DEV = ROOT / "scripts" / "dev"
 MONGO_SERVER = ROOT / "scripts" / "mongo-server"
 # The first start may install the venv's packages and build the web app on a busy machine.
 READY_DEADLINE = 900
+slow_start = pytest.mark.timeout(2 * READY_DEADLINE)  # pytest.ini's 300 s is per test
 STOP_DEADLINE = 60
 STORE_VARS = ("MONGO_URI", "PORTRAIT_STORE", "PORTRAIT_DATA_DIR", "SECRET_KEY", "PORTRAIT_ENV")
 
@@ -97,6 +98,7 @@ def login(base: str, email: str) -> requests.Response:
     return requests.post(f"{base}/api/v1/auth/login", json=body, timeout=30)
 
 
+@slow_start
 def test_an_account_made_in_one_run_is_there_in_the_next(tmp_path):
     data, log = tmp_path / "data", tmp_path / "dev.log"
     account = signup_data()
@@ -115,6 +117,7 @@ def test_an_account_made_in_one_run_is_there_in_the_next(tmp_path):
         assert me.json()["handle"] == account["handle"]
 
 
+@slow_start
 def test_a_second_run_on_the_same_data_is_refused_and_the_first_keeps_working(tmp_path):
     data = tmp_path / "data"
     account = signup_data()

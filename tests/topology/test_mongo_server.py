@@ -1,5 +1,6 @@
 """scripts/mongo-server: a real MongoDB-wire server (FerretDB, SQLite) for tests and local runs."""
 
+import subprocess
 import threading
 
 import pymongo
@@ -7,7 +8,7 @@ import pytest
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from tests.topology.servers import mongo_server
+from tests.topology.servers import MONGO_SERVER, free_port, mongo_server
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,20 @@ def test_data_survives_a_server_restart(tmp_path):
         c.portrait_test.users.insert_one({"_id": "kept", "handle": "ada"})
     with mongo_server(tmp_path) as port, client(port) as c:
         assert c.portrait_test.users.find_one({"_id": "kept"})["handle"] == "ada"
+
+
+def test_a_second_server_on_the_same_data_is_refused_and_the_first_keeps_serving(tmp_path):
+    with mongo_server(tmp_path) as port, client(port) as c:
+        c.portrait_test.users.insert_one({"_id": "first"})
+        second = subprocess.run(
+            [str(MONGO_SERVER), "--port", str(free_port()), "--data", str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert second.returncode != 0
+        assert f"{tmp_path} is in use by another mongo-server" in second.stderr
+        assert c.portrait_test.users.find_one({"_id": "first"}) == {"_id": "first"}
 
 
 def _race(port: int, work, threads: int = 4) -> list:
