@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -133,6 +132,20 @@ def test_a_second_run_on_the_same_data_is_refused_and_the_first_keeps_working(tm
         assert login(first.base, account["email"]).status_code == 200
 
 
+@slow_start
+def test_without_go_it_warns_and_runs_on_the_in_memory_store(tmp_path):
+    # An empty build cache: the server must be built, and GO names no toolchain.
+    missing = {"MONGO_SERVER_CACHE": str(tmp_path / "cache"), "GO": str(tmp_path / "no-go")}
+    data = tmp_path / "data"
+    with dev_run(dev_env(data, **missing), tmp_path / "dev.log") as run:
+        output = run.output()
+        assert "Go is not installed" in output and "Data is NOT persistent" in output
+        assert "store: in memory (mongomock)" in output
+        signup = requests.post(f"{run.base}/api/v1/auth/signup", json=signup_data(), timeout=30)
+        assert signup.status_code == 201, signup.text
+    assert not (data / "db").exists()
+
+
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
@@ -152,13 +165,9 @@ def test_contradictory_store_settings_stop_the_start_with_a_clear_message(
 
 
 def test_mongo_server_says_go_is_needed_when_it_must_build_without_go(tmp_path):
-    # A copy of the server's sources and script: its own build cache, nothing built yet.
-    (tmp_path / "scripts").mkdir()
-    shutil.copy2(MONGO_SERVER, tmp_path / "scripts" / "mongo-server")
-    shutil.copytree(ROOT / "tools" / "mongo-server", tmp_path / "tools" / "mongo-server")
     result = subprocess.run(
-        [str(tmp_path / "scripts" / "mongo-server"), "--build-only"],
-        env={**os.environ, "GO": str(tmp_path / "no-go-here")},
+        [str(MONGO_SERVER), "--build-only"],
+        env={**os.environ, "MONGO_SERVER_CACHE": str(tmp_path), "GO": str(tmp_path / "no-go")},
         capture_output=True,
         text=True,
         timeout=60,
