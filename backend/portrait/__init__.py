@@ -39,9 +39,13 @@ def _init_extensions(app: Flask) -> None:
     from portrait import db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.extensions import api, cors, jwt, limiter
-    from portrait.security import init_jwt
+
+    # limits finds a storage by its URI scheme among the classes defined: this one defines
+    # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
+    from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401
     from portrait.services import media_cleanup
     from portrait.services.health import add_readiness_check, check_database
+    from portrait.services.sessions import init_jwt
 
     db.init_app(app)  # after importing the blueprints: their models register for indexing
     add_readiness_check(app, "database", lambda: check_database(app))

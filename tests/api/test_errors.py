@@ -7,7 +7,7 @@ import logging
 import pytest
 from pymongo.errors import ServerSelectionTimeoutError
 
-from portrait import errors
+from portrait import errors, problems
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -53,7 +53,7 @@ def raising_app(make_app):
 def test_domain_errors_map_to_their_status_and_type(raising_app, error, status, type_suffix):
     raising_app.config["RAISE"] = error
     body = assert_problem(raising_app.test_client().get("/boom"), status)
-    assert body["type"] == errors.PROBLEM_TYPE_PREFIX + type_suffix
+    assert body["type"] == problems.PROBLEM_TYPE_PREFIX + type_suffix
     assert body["detail"] == error.detail
 
 
