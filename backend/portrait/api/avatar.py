@@ -11,14 +11,11 @@ from portrait.errors import BadRequest, PayloadTooLarge
 from portrait.extensions import avatar_change_limit
 from portrait.http import etag_headers
 from portrait.schemas.avatar import AvatarSchema, CropUpdateSchema
-from portrait.services import avatar, avatar_models
+from portrait.services import avatar
 
 bp = Blueprint(
     "avatar", __name__, url_prefix="/api/v1/me/avatar", description="Your profile picture"
 )
-
-# The model-service client (and its /readyz check) belongs to the app this is registered on.
-bp.record_once(lambda state: avatar_models.init_app(state.app))
 
 SECURITY = [{"bearerAuth": []}]
 ETAG_HEADER = {"ETag": {"description": "New version of the profile", "schema": {"type": "string"}}}

@@ -25,7 +25,6 @@ from portrait.imaging import Box, Limits, Rendition
 from portrait.models import User
 from portrait.models.media import Avatar
 from portrait.services import avatar_models
-from portrait.services.accounts import on_account_delete
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
 from portrait.services.media import default_avatar, store
 from portrait.storage import MediaItem, StorageError
@@ -165,7 +164,6 @@ def delete_avatar(*, user: User) -> User:
         return commit(store=store(), user=user, avatar=None, items=[])
 
 
-@on_account_delete
 def delete_all_media(user: User) -> None:
     """Account deletion: every media item the user owns. The lease is taken and kept (it
     expires by itself) so no avatar change can store new media while the account goes."""
