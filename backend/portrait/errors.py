@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import Flask, Response
 from mongoengine.errors import NotUniqueError
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import PyMongoError
 from werkzeug.exceptions import HTTPException
 
 from portrait.problems import problem_response
+from portrait.storage.base import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -159,8 +160,10 @@ def handle_not_unique(error: NotUniqueError) -> Response:
     return handle_portrait_error(Conflict("The resource already exists."))
 
 
-def handle_database_down(error: ConnectionFailure) -> Response:
-    log.error("database unreachable: %s", error)
+def handle_database_down(error: PyMongoError | StorageError) -> Response:
+    # The one place storage trouble becomes a 503: services let it rise (or re-raise it
+    # after cleaning up), so no request ends in a 500 because the database went away.
+    log.error("database unavailable: %s: %s", type(error).__name__, error)
     return handle_portrait_error(DatabaseUnavailable("The database is unreachable; retry later."))
 
 
@@ -174,5 +177,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(PortraitError, handle_portrait_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(NotUniqueError, handle_not_unique)
-    app.register_error_handler(ConnectionFailure, handle_database_down)
+    app.register_error_handler(PyMongoError, handle_database_down)
+    app.register_error_handler(StorageError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)

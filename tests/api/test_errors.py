@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from pymongo.errors import ServerSelectionTimeoutError
+from pymongo.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
 
 from portrait import errors, problems
+from portrait.storage import StorageError
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -115,3 +116,14 @@ def test_malformed_json_is_400_problem(client):
 def test_json_body_of_the_wrong_shape_is_422_problem(client):
     body = assert_problem(client.post(f"{API}/auth/login", json=["a", "list"]), 422)
     assert body["errors"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [AutoReconnect("connection reset"), OperationFailure("shut down"), StorageError("no media")],
+)
+def test_every_storage_error_is_a_503_from_one_handler(raising_app, error):
+    raising_app.config["RAISE"] = error
+    response = raising_app.test_client().get("/boom")
+    body = assert_problem(response, 503)
+    assert body["type"].endswith("database-unavailable") and response.headers["Retry-After"]

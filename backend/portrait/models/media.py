@@ -20,7 +20,7 @@ from mongoengine import (
     StringField,
 )
 
-from portrait.models.user import utcnow
+from portrait.models.base import utcnow
 
 MEDIA_URL_PREFIX = "/media/"
 
@@ -47,6 +47,10 @@ class Media(Document):
 class Avatar(EmbeddedDocument):
     """What a user's profile points at. Replaced as a whole, never edited in place, so a
     reader sees either the old avatar or the new one. `rev` names one such state."""
+
+    # Stored with `_cls: "Avatar"`, as the generic field this once was wrote it: documents
+    # written before and after load alike (allow_inheritance is what keeps `_cls`).
+    meta = {"allow_inheritance": True}
 
     rev = StringField(required=True)
     master_key = StringField(required=True)

@@ -14,7 +14,6 @@ from flask import current_app
 
 from portrait import imaging
 from portrait.errors import (
-    DatabaseUnavailable,
     NotFound,
     PayloadTooLarge,
     PortraitError,
@@ -27,7 +26,7 @@ from portrait.models.media import Avatar
 from portrait.services import avatar_models
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
 from portrait.services.media import default_avatar, store
-from portrait.storage import MediaItem, StorageError
+from portrait.storage import MediaItem
 
 log = logging.getLogger(__name__)
 
@@ -145,10 +144,7 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
 
 
 def _read_master(avatar: Avatar):
-    try:
-        item = store().get(avatar.master_key)
-    except StorageError as exc:
-        raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
+    item = store().get(avatar.master_key)
     if item is None:  # should not happen: commits never drop a referenced master
         log.error("master %s of an avatar is missing", avatar.master_key)
         raise NotFound("The original picture is no longer available; upload it again.")
@@ -168,11 +164,8 @@ def delete_all_media(user: User) -> None:
     """Account deletion: every media item the user owns. The lease is taken and kept (it
     expires by itself) so no avatar change can store new media while the account goes."""
     take_lease(user.id)
-    try:
-        media = store()
-        media.delete(media.keys_owned_by(str(user.id)))
-    except StorageError as exc:
-        raise DatabaseUnavailable("Could not delete your media; retry later.") from exc
+    media = store()
+    media.delete(media.keys_owned_by(str(user.id)))
 
 
 def default_view(user: User) -> dict:
