@@ -56,7 +56,7 @@ class Avatar(EmbeddedDocument):
     master_key = StringField(required=True)
     master_width = IntField(required=True)
     master_height = IntField(required=True)
-    variants = DictField(StringField(), required=True)  # "512", "256", "128", "64", "jpeg"
+    variants = DictField(StringField(), required=True)  # imaging.VARIANT_NAMES -> media key
     crop = DictField(IntField(), required=True)  # x, y, width, height in master pixels
     faces = ListField(DictField())  # [{"x", "y", "width", "height", "source"}]
     moderation = DictField(required=True)  # model, version, explicit (False), threshold...

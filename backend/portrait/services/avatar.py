@@ -106,7 +106,7 @@ def replace_avatar(*, user: User, data: bytes) -> User:
 
 
 def _avatar(master_key: str, size, variants: list[MediaItem], crop: Box, **fields) -> Avatar:
-    names = ("512", "256", "128", "64", "jpeg")  # render_variants' order
+    names = imaging.VARIANT_NAMES  # render_variants' order
     return Avatar(
         rev=uuid.uuid4().hex,
         master_key=master_key,

@@ -10,12 +10,13 @@ from html import escape
 from flask import current_app
 
 from portrait.errors import NotFound
+from portrait.imaging.variants import SQUARE_NAMES
 from portrait.models.media import MEDIA_URL_PREFIX
 from portrait.storage import MediaItem, MediaStore, MongoMediaStore
 
 STORE = "portrait.media_store"
 KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(webp|jpg)$")
-DEFAULT_SIZES = ("512", "256", "128", "64")
+DEFAULT_SIZES = SQUARE_NAMES  # one SVG scales to all; no JPEG fallback needed
 
 
 def store() -> MediaStore:
