@@ -21,6 +21,9 @@ from pymongo.uri_parser import parse_uri
 from portrait import create_app, db
 from tests.utils.auth import Account, AuthActions
 
+# The model-service fixtures (real and fake) that the avatar, hostile and fault suites share.
+pytest_plugins = ["tests.utils.avatar_fixtures"]
+
 
 def _split_test_uri(uri: str | None) -> tuple[str | None, str]:
     """(URI without its database, database-name prefix)."""

@@ -11,10 +11,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from collections.abc import Iterable
 
 from flask import Flask
 from mongoengine import Document, connect, disconnect
-from mongoengine.base.common import _document_registry
 from mongoengine.connection import get_db
 from pymongo.errors import OperationFailure, PyMongoError
 
@@ -24,12 +24,14 @@ log = logging.getLogger(__name__)
 
 SERVER_SELECTION_TIMEOUT_MS = 3000
 INDEXES_READY = "portrait.indexes_ready"
+DOCUMENTS = "portrait.documents"
 EMBEDDED_LOCK = "portrait.embedded_lock"
 UNSUPPORTED_CODES = {115, 238}  # CommandNotSupported, NotImplemented
 
 
-def init_app(app: Flask) -> None:
-    """Connects the default mongoengine alias for this app and creates indexes."""
+def init_app(app: Flask, *, documents: Iterable[type[Document]]) -> None:
+    """Connects the default mongoengine alias for this app and creates the indexes that
+    `documents` declare."""
     uri = app.config["MONGO_URI"]
     disconnect()  # a previous app in this process (tests) may still hold the alias
     common = {"db": app.config["MONGO_DB"], "uuidRepresentation": "standard", "tz_aware": True}
@@ -46,6 +48,7 @@ def init_app(app: Flask) -> None:
             )
         connect(host="mongodb://localhost", mongo_client_class=_memory_client(), **common)
         app.extensions[EMBEDDED_LOCK] = threading.RLock()  # see serialize_requests
+    app.extensions[DOCUMENTS] = tuple(documents)
     app.extensions[INDEXES_READY] = False
     ensure_indexes(app)
 
@@ -85,21 +88,12 @@ def embedded_lock(app: Flask) -> contextlib.AbstractContextManager:
     return app.extensions.get(EMBEDDED_LOCK) or contextlib.nullcontext()
 
 
-def documents() -> list[type[Document]]:
-    """Every concrete top-level document class imported so far (models register on import)."""
-    return [
-        cls
-        for cls in _document_registry.values()
-        if issubclass(cls, Document) and not cls._meta.get("abstract")
-    ]
-
-
 def ensure_indexes(app: Flask) -> bool:
     """Creates the declared indexes (idempotent). A down database is retried by /readyz."""
     if app.extensions.get(INDEXES_READY):
         return True
     try:
-        for document in documents():
+        for document in app.extensions[DOCUMENTS]:
             _create_indexes(document)
     except PyMongoError as exc:
         log.error("could not create indexes yet (database unreachable?): %s", exc)

@@ -7,21 +7,18 @@ every werkzeug/HTTP error, database outages and unexpected exceptions to
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from typing import Any
 
-import marshmallow as ma
 from flask import Flask, Response
 from mongoengine.errors import NotUniqueError
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import PyMongoError
 from werkzeug.exceptions import HTTPException
 
-log = logging.getLogger(__name__)
+from portrait.problems import problem_response
+from portrait.storage.base import StorageError
 
-PROBLEM_MIMETYPE = "application/problem+json"
-PROBLEM_TYPE_PREFIX = "urn:portrait:problem:"
+log = logging.getLogger(__name__)
 
 
 class PortraitError(Exception):
@@ -90,14 +87,27 @@ class ImageRejected(PortraitError):
     status, title, type_suffix = 422, "Image Rejected", "image-rejected"
 
 
-class ServiceUnavailable(PortraitError):
-    """A dependency is down: 503 with Retry-After (seconds) so clients back off and retry."""
+class RetryLater(PortraitError):
+    """An error that tells the client when to try again (Retry-After, in seconds)."""
+
+    retry_after = 5
+
+    def __init__(self, detail: str | None = None, *, retry_after: int | None = None, **kwargs):
+        seconds = self.retry_after if retry_after is None else retry_after
+        headers = {"Retry-After": str(seconds), **kwargs.pop("headers", {})}
+        super().__init__(detail, headers=headers, **kwargs)
+
+
+class TooManyRequests(RetryLater):
+    """A rate limit is spent (raised by the limiter's on_breach, portrait.extensions)."""
+
+    status, title, retry_after = 429, "Too Many Requests", 60  # type stays about:blank
+
+
+class ServiceUnavailable(RetryLater):
+    """A dependency is down: 503 with Retry-After so clients back off and retry."""
 
     status, title, type_suffix = 503, "Service Unavailable", "service-unavailable"
-
-    def __init__(self, detail: str | None = None, *, retry_after: int = 5, **kwargs: Any):
-        headers = {"Retry-After": str(retry_after), **kwargs.pop("headers", {})}
-        super().__init__(detail, headers=headers, **kwargs)
 
 
 class ModelUnavailable(ServiceUnavailable):
@@ -106,41 +116,6 @@ class ModelUnavailable(ServiceUnavailable):
 
 class DatabaseUnavailable(ServiceUnavailable):
     title, type_suffix = "Database Unavailable", "database-unavailable"
-
-
-class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details (documents every error response in the OpenAPI spec)."""
-
-    type = ma.fields.String(metadata={"description": "Problem type URI"})
-    title = ma.fields.String()
-    status = ma.fields.Integer()
-    detail = ma.fields.String()
-    errors = ma.fields.Dict(
-        keys=ma.fields.String(),
-        metadata={"description": "Per-field messages (validation errors)"},
-    )
-
-
-def problem_response(
-    status: int,
-    title: str,
-    detail: str | None = None,
-    *,
-    type_suffix: str | None = None,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> Response:
-    body: dict[str, Any] = {
-        "type": PROBLEM_TYPE_PREFIX + type_suffix if type_suffix else "about:blank",
-        "title": title,
-        "status": status,
-    }
-    if detail:
-        body["detail"] = detail
-    body.update(extra)
-    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MIMETYPE)
-    response.headers.extend(headers or {})
-    return response
 
 
 def handle_portrait_error(error: PortraitError) -> Response:
@@ -175,21 +150,9 @@ def handle_http_exception(error: HTTPException) -> Response:
         extra["errors"] = _field_errors(data["messages"])
         detail = "The request contains invalid fields; see errors."
         type_suffix = "validation-error"
-    if status == 429:
-        headers["Retry-After"] = str(_retry_after_seconds())
-        detail = f"Too many requests (limit: {error.description}). Retry later."
     return problem_response(
         status, error.name, detail, type_suffix=type_suffix, headers=headers, **extra
     )
-
-
-def _retry_after_seconds() -> int:
-    from portrait.extensions import limiter
-
-    current = limiter.current_limit
-    if current is None:
-        return 60
-    return max(1, int(current.reset_at - time.time()))
 
 
 def handle_not_unique(error: NotUniqueError) -> Response:
@@ -197,8 +160,10 @@ def handle_not_unique(error: NotUniqueError) -> Response:
     return handle_portrait_error(Conflict("The resource already exists."))
 
 
-def handle_database_down(error: ConnectionFailure) -> Response:
-    log.error("database unreachable: %s", error)
+def handle_database_down(error: PyMongoError | StorageError) -> Response:
+    # The one place storage trouble becomes a 503: services let it rise (or re-raise it
+    # after cleaning up), so no request ends in a 500 because the database went away.
+    log.error("database unavailable: %s: %s", type(error).__name__, error)
     return handle_portrait_error(DatabaseUnavailable("The database is unreachable; retry later."))
 
 
@@ -212,5 +177,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(PortraitError, handle_portrait_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(NotUniqueError, handle_not_unique)
-    app.register_error_handler(ConnectionFailure, handle_database_down)
+    app.register_error_handler(PyMongoError, handle_database_down)
+    app.register_error_handler(StorageError, handle_database_down)
     app.register_error_handler(Exception, handle_unexpected)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import http
+import time
 
 from flask import current_app, request
 from flask_cors import CORS
 from flask_jwt_extended import JWTManager, current_user
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RequestLimit
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
-from portrait.errors import PROBLEM_MIMETYPE, ProblemSchema
-from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401  (registers portrait+mongodb)
+from portrait.errors import TooManyRequests
+from portrait.problems import PROBLEM_MIMETYPE, ProblemSchema
 
 
 class PortraitApi(Api):
@@ -72,7 +73,16 @@ def avatar_change_limit():
     )
 
 
+def refuse(limit: RequestLimit) -> None:
+    """on_breach: a spent limit leaves through the one error path, as a domain error that
+    says when the window it counts in starts again."""
+    raise TooManyRequests(
+        f"Too many requests (limit: {limit.limit}). Retry later.",
+        retry_after=max(1, int(limit.reset_at - time.time())),
+    )
+
+
 api = PortraitApi()
 jwt = JWTManager()
-limiter = Limiter(key_func=client_ip)
+limiter = Limiter(key_func=client_ip, on_breach=refuse)
 cors = CORS()

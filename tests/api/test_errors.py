@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from pymongo.errors import ServerSelectionTimeoutError
+from pymongo.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
 
-from portrait import errors
+from portrait import errors, problems
+from portrait.storage import StorageError
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"
@@ -53,7 +54,7 @@ def raising_app(make_app):
 def test_domain_errors_map_to_their_status_and_type(raising_app, error, status, type_suffix):
     raising_app.config["RAISE"] = error
     body = assert_problem(raising_app.test_client().get("/boom"), status)
-    assert body["type"] == errors.PROBLEM_TYPE_PREFIX + type_suffix
+    assert body["type"] == problems.PROBLEM_TYPE_PREFIX + type_suffix
     assert body["detail"] == error.detail
 
 
@@ -115,3 +116,14 @@ def test_malformed_json_is_400_problem(client):
 def test_json_body_of_the_wrong_shape_is_422_problem(client):
     body = assert_problem(client.post(f"{API}/auth/login", json=["a", "list"]), 422)
     assert body["errors"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [AutoReconnect("connection reset"), OperationFailure("shut down"), StorageError("no media")],
+)
+def test_every_storage_error_is_a_503_from_one_handler(raising_app, error):
+    raising_app.config["RAISE"] = error
+    response = raising_app.test_client().get("/boom")
+    body = assert_problem(response, 503)
+    assert body["type"].endswith("database-unavailable") and response.headers["Retry-After"]

@@ -168,17 +168,9 @@ def test_deleted_account_cannot_log_in_and_its_tokens_stop_working(client, auth,
 
 
 @pytest.fixture
-def deletion_hook():
-    """Registers a hook for one test and removes it afterwards."""
-    registered = []
-
-    def register(hook):
-        registered.append(accounts.on_account_delete(hook))
-        return hook
-
-    yield register
-    for hook in registered:
-        accounts._ACCOUNT_DELETION_HOOKS.remove(hook)
+def deletion_hook(app):
+    """Registers a hook on this test's app."""
+    return lambda hook: accounts.add_deletion_hook(app, hook)
 
 
 def test_account_deletion_runs_hooks_before_removing_the_user(client, account, deletion_hook):

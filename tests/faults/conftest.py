@@ -15,7 +15,6 @@ import pytest
 import requests
 from pymongo import MongoClient
 
-from tests.pipeline.conftest import canned_models  # noqa: F401  (fixture)
 from tests.topology.conftest import models_url  # noqa: F401  (fixture: real model service)
 from tests.topology.proxies import ForwardingProxy
 from tests.topology.servers import free_port, gunicorn_api, mongo_server

@@ -10,8 +10,8 @@ from portrait.models.media import Media
 from portrait.models.user import utcnow
 from portrait.services.avatar_commit import SWEEP_GRACE
 from portrait.services.media_cleanup import sweep_orphans
-from tests.pipeline.support import clean_answer, upload
 from tests.utils.auth import AuthActions
+from tests.utils.avatar import clean_answer, upload
 from tests.utils.images import encode, photo
 
 

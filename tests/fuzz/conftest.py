@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.pipeline.support import clean_answer
+from tests.utils.avatar import clean_answer
 
 
 class _CleanModels(BaseHTTPRequestHandler):

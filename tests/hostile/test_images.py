@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.hostile import bombs
-from tests.pipeline.support import clean_answer, upload
 from tests.utils.auth import AuthActions
+from tests.utils.avatar import clean_answer, upload
 
 CPU_SECONDS = 5.0
 PEAK_RSS_MB = 300

@@ -7,24 +7,27 @@ from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
+from portrait.config import OPTIONS_BY_NAME
 from portrait.errors import BadRequest, PayloadTooLarge
 from portrait.extensions import avatar_change_limit
 from portrait.http import etag_headers
+from portrait.imaging import megabytes, megapixels
 from portrait.schemas.avatar import AvatarSchema, CropUpdateSchema
-from portrait.services import avatar, avatar_models
+from portrait.services import avatar
 
 bp = Blueprint(
     "avatar", __name__, url_prefix="/api/v1/me/avatar", description="Your profile picture"
 )
 
-# The model-service client (and its /readyz check) belongs to the app this is registered on.
-bp.record_once(lambda state: avatar_models.init_app(state.app))
-
 SECURITY = [{"bearerAuth": []}]
+# The document is built once per process, so it states the default limits; a 413's detail
+# states the limit the app runs with.
+MAX_BYTES = megabytes(OPTIONS_BY_NAME["AVATAR_MAX_BYTES"].default)
+MAX_PIXELS = megapixels(OPTIONS_BY_NAME["AVATAR_MAX_PIXELS"].default)
 ETAG_HEADER = {"ETag": {"description": "New version of the profile", "schema": {"type": "string"}}}
 UPLOAD_BODY = {
     "description": "JPEG, PNG, WebP, GIF (first frame) or HEIC/HEIF; the format is read from "
-    "the bytes, never from the name or Content-Type. At most 10 MB and 40 megapixels.",
+    f"the bytes, never from the name or Content-Type. At most {MAX_BYTES} and {MAX_PIXELS}.",
     "required": True,
     "content": {
         "multipart/form-data": {
@@ -45,7 +48,7 @@ def _upload_bytes() -> bytes:
     limit = current_app.config["AVATAR_MAX_BYTES"]
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
         # Refused before reading: the multipart envelope gets 64 KB of slack.
-        raise PayloadTooLarge(f"The file is larger than {limit // (1024 * 1024)} MB.")
+        raise PayloadTooLarge(f"The file is larger than {megabytes(limit)}.")
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
@@ -64,7 +67,7 @@ class MyAvatar(MethodView):
     @bp.alt_response(400, response="BAD_REQUEST")
     @bp.alt_response(401, response="UNAUTHORIZED")
     @bp.alt_response(409, response="CONFLICT", description="Another avatar change is running")
-    @bp.alt_response(413, response="DEFAULT_ERROR", description="Over 10 MB or 40 megapixels")
+    @bp.alt_response(413, response="DEFAULT_ERROR", description=f"Over {MAX_BYTES} or {MAX_PIXELS}")
     @bp.alt_response(415, response="DEFAULT_ERROR", description="Not a supported image format")
     @bp.alt_response(
         422, response="DEFAULT_ERROR", description="Damaged image, or refused (avatar-rejected)"

@@ -25,6 +25,7 @@ from portrait.imaging.render import (
     square_around,
     validate_crop,
 )
+from portrait.imaging.variants import VARIANT_NAMES, VARIANTS, megabytes, megapixels
 
 __all__ = [
     "Box",
@@ -37,12 +38,16 @@ __all__ = [
     "TooLarge",
     "TooSmall",
     "UnsupportedFormat",
+    "VARIANTS",
+    "VARIANT_NAMES",
     "centre_square",
     "decode_master",
     "decode_upload",
     "encode_master",
     "ensure_pillow_limit",
     "media_key",
+    "megabytes",
+    "megapixels",
     "render_variants",
     "sha256_hex",
     "square_around",

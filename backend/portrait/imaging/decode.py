@@ -18,6 +18,7 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 
 from portrait.imaging.color import flatten_reduced, to_resizable, to_srgb
 from portrait.imaging.errors import CorruptImage, TooLarge, TooSmall, UnsupportedFormat
+from portrait.imaging.variants import megabytes, megapixels
 
 pillow_heif.register_heif_opener()
 
@@ -76,7 +77,7 @@ def open_upload(data: bytes, limits: Limits) -> Image.Image:
     if not data:
         raise CorruptImage("The file is empty.")
     if len(data) > limits.max_bytes:
-        raise TooLarge(f"The file is larger than {limits.max_bytes // (1024 * 1024)} MB.")
+        raise TooLarge(f"The file is larger than {megabytes(limits.max_bytes)}.")
     try:
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -100,8 +101,7 @@ def open_upload(data: bytes, limits: Limits) -> Image.Image:
 
 
 def _too_many_pixels(limits: Limits) -> TooLarge:
-    megapixels = limits.max_pixels / 1_000_000
-    return TooLarge(f"The image has more than {megapixels:g} megapixels.")
+    return TooLarge(f"The image has more than {megapixels(limits.max_pixels)}.")
 
 
 def ensure_pillow_limit(max_pixels: int) -> None:

@@ -4,8 +4,7 @@ The master is a JPEG (quality 90, 4:4:4): it is kept only to re-frame later, so 
 to encode and decode (at 2048x1536 here: JPEG ~17 ms to encode, ~13 ms to decode; lossy WebP
 ~140 ms and ~70 ms; lossless WebP ~1.8 s to encode), support reduced-size decoding, and not
 lose visible quality; one generation of high-quality JPEG before a 3x+ downscale does not.
-Served sizes are WebP (about a third smaller than JPEG at equal quality, supported by every
-current browser) plus one 256 px JPEG for the few clients without WebP.
+The served sizes and formats are portrait.imaging.variants.VARIANTS.
 """
 
 from __future__ import annotations
@@ -18,16 +17,14 @@ from PIL import Image
 
 from portrait.imaging.decode import DECODE_ERRORS, MIN_SIDE
 from portrait.imaging.errors import CorruptImage
+from portrait.imaging.variants import CONTENT_TYPES, VARIANTS
 
-VARIANT_SIZES = (512, 256, 128, 64)
-FALLBACK_SIZE = 256
 MASTER_QUALITY = 90
 WEBP_QUALITY = 82
 # libwebp effort 0-6: 2 encodes a 512 px avatar in ~4 ms against ~15 ms for 4, for files about
 # 7% larger (8.5 KB vs 7.9 KB); at avatar sizes the CPU matters more than the bytes.
 WEBP_METHOD = 2
 JPEG_QUALITY = 85
-CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
 
 
 class InvalidCrop(ValueError):
@@ -47,7 +44,7 @@ class Box:
 
 @dataclass(frozen=True)
 class Rendition:
-    name: str  # "512", "256", "128", "64" or "jpeg"
+    name: str  # one of VARIANT_NAMES
     ext: str  # file extension of `key`: "webp" or "jpg"
     data: bytes
 
@@ -118,17 +115,16 @@ def render_variants(master: Image.Image, crop: Box) -> list[Rendition]:
     region = (crop.x, crop.y, crop.x + crop.width, crop.y + crop.height)
     # reducing_gap=1: box-halve first, then Lanczos. A third of the time for a 1500 px crop
     # (8 vs 24 ms), 0.3 levels mean difference from a pure Lanczos resample on a portrait.
+    sizes = sorted({variant.size for variant in VARIANTS}, reverse=True)
     largest = master.resize(
-        (VARIANT_SIZES[0], VARIANT_SIZES[0]), Image.Resampling.LANCZOS, box=region, reducing_gap=1.0
+        (sizes[0], sizes[0]), Image.Resampling.LANCZOS, box=region, reducing_gap=1.0
     )
     largest.info = {}
-    sized = {VARIANT_SIZES[0]: largest}
+    sized = {sizes[0]: largest}
     previous = largest
-    for size in VARIANT_SIZES[1:]:  # each from the one before: a 2x Lanczos is cheap
+    for size in sizes[1:]:  # each from the one before: a 2x Lanczos is cheap
         sized[size] = previous = previous.resize((size, size), Image.Resampling.LANCZOS)
-    renditions = [Rendition(str(size), "webp", _encode(sized[size], "webp")) for size in sized]
-    renditions.append(Rendition("jpeg", "jpg", _encode(sized[FALLBACK_SIZE], "jpg")))
-    return renditions
+    return [Rendition(v.name, v.ext, _encode(sized[v.size], v.ext)) for v in VARIANTS]
 
 
 def sha256_hex(data: bytes) -> str:

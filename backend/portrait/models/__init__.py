@@ -1,4 +1,4 @@
-"""MongoDB documents. Importing a module registers its documents for start-up indexing."""
+"""MongoDB documents (create_app lists those whose indexes are created at start-up)."""
 
 from portrait.models.session import RefreshSession
 from portrait.models.user import User

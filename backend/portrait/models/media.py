@@ -20,7 +20,7 @@ from mongoengine import (
     StringField,
 )
 
-from portrait.models.user import utcnow
+from portrait.models.base import utcnow
 
 MEDIA_URL_PREFIX = "/media/"
 
@@ -48,11 +48,15 @@ class Avatar(EmbeddedDocument):
     """What a user's profile points at. Replaced as a whole, never edited in place, so a
     reader sees either the old avatar or the new one. `rev` names one such state."""
 
+    # Stored with `_cls: "Avatar"`, as the generic field this once was wrote it: documents
+    # written before and after load alike (allow_inheritance is what keeps `_cls`).
+    meta = {"allow_inheritance": True}
+
     rev = StringField(required=True)
     master_key = StringField(required=True)
     master_width = IntField(required=True)
     master_height = IntField(required=True)
-    variants = DictField(StringField(), required=True)  # "512", "256", "128", "64", "jpeg"
+    variants = DictField(StringField(), required=True)  # imaging.VARIANT_NAMES -> media key
     crop = DictField(IntField(), required=True)  # x, y, width, height in master pixels
     faces = ListField(DictField())  # [{"x", "y", "width", "height", "source"}]
     moderation = DictField(required=True)  # model, version, explicit (False), threshold...

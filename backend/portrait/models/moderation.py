@@ -14,7 +14,7 @@ from mongoengine import (
     StringField,
 )
 
-from portrait.models.user import utcnow
+from portrait.models.base import utcnow
 
 
 class ModerationEvent(Document):

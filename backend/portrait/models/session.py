@@ -6,7 +6,7 @@ import uuid
 
 from mongoengine import DateTimeField, Document, ObjectIdField, StringField, UUIDField
 
-from portrait.models.user import utcnow
+from portrait.models.base import utcnow
 
 
 class RefreshSession(Document):

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from mongoengine import DateTimeField, Document, EmbeddedDocumentField, IntField, StringField
 
-from mongoengine import (
-    DateTimeField,
-    Document,
-    GenericEmbeddedDocumentField,
-    IntField,
-    StringField,
-)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from portrait.models.base import utcnow
+from portrait.models.media import Avatar
 
 
 def email_key(email: str) -> str:
@@ -48,9 +39,7 @@ class User(Document):
     bio = StringField(default="")
     location = StringField(default="")
     website = StringField(default="")
-    # The avatar pipeline's portrait.models.media.Avatar, or None. Generic so that this module
-    # need not import the pipeline's models; the profile schemas (portrait.schemas) dump it.
-    avatar = GenericEmbeddedDocumentField(null=True)
+    avatar = EmbeddedDocumentField(Avatar, null=True)  # None: the default initials show
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)
     updated_at = DateTimeField(required=True, default=utcnow)

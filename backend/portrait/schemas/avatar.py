@@ -5,10 +5,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from portrait.imaging.variants import describe_variants
 from portrait.schemas.base import InputSchema
 
 URLS_DOC = {
-    "description": 'Square sizes "512", "256", "128", "64" (WebP) and "jpeg" (256 px JPEG)',
+    "description": describe_variants(),
     "example": {"512": "/media/3f…9a.webp", "jpeg": "/media/71…0c.jpg"},
 }
 URLS = fields.Dict(keys=fields.String(), values=fields.String(), metadata=URLS_DOC)

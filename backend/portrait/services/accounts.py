@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from flask import Flask, current_app
 from mongoengine.errors import NotUniqueError
 
 from portrait.errors import Conflict, Unauthorized
@@ -17,17 +18,15 @@ from portrait.services.sessions import TokenPair
 
 log = logging.getLogger(__name__)
 
-# Called with the user before the account document is deleted, after its sessions are
-# revoked. The avatar pipeline registers one that deletes the user's media. A hook that
-# raises aborts the deletion (the account stays, the client may retry): no orphans.
-_ACCOUNT_DELETION_HOOKS: list[Callable[[User], None]] = []
+DELETION_HOOKS = "portrait.account_deletion_hooks"
 
 
-def on_account_delete(hook: Callable[[User], None]) -> Callable[[User], None]:
-    """Decorator: run `hook(user)` when an account is deleted (idempotent registration)."""
-    if hook not in _ACCOUNT_DELETION_HOOKS:
-        _ACCOUNT_DELETION_HOOKS.append(hook)
-    return hook
+def add_deletion_hook(app: Flask, hook: Callable[[User], None]) -> None:
+    """Runs `hook(user)` when an account of `app` is deleted: after its sessions are revoked,
+    before the account document goes (create_app adds the avatar pipeline's, which deletes
+    the user's media). A hook that raises aborts the deletion (the account stays, the client
+    may retry): no orphans."""
+    app.extensions.setdefault(DELETION_HOOKS, []).append(hook)
 
 
 def ensure_unique(
@@ -100,7 +99,7 @@ def change_password(*, user: User, current_password: str, new_password: str, sid
 def delete_account(*, user: User) -> None:
     """Revokes sessions (tokens stop working at once), runs the hooks, deletes the user."""
     sessions.revoke_user_sessions(user_id=user.id, reason="account-deleted")
-    for hook in _ACCOUNT_DELETION_HOOKS:
+    for hook in current_app.extensions.get(DELETION_HOOKS, []):
         hook(user)
     User.objects(id=user.id).delete()
     sessions.delete_user_sessions(user_id=user.id)

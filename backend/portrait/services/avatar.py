@@ -14,7 +14,6 @@ from flask import current_app
 
 from portrait import imaging
 from portrait.errors import (
-    DatabaseUnavailable,
     NotFound,
     PayloadTooLarge,
     PortraitError,
@@ -25,10 +24,9 @@ from portrait.imaging import Box, Limits, Rendition
 from portrait.models import User
 from portrait.models.media import Avatar
 from portrait.services import avatar_models
-from portrait.services.accounts import on_account_delete
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
 from portrait.services.media import default_avatar, store
-from portrait.storage import MediaItem, StorageError
+from portrait.storage import MediaItem
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +106,7 @@ def replace_avatar(*, user: User, data: bytes) -> User:
 
 
 def _avatar(master_key: str, size, variants: list[MediaItem], crop: Box, **fields) -> Avatar:
-    names = ("512", "256", "128", "64", "jpeg")  # render_variants' order
+    names = imaging.VARIANT_NAMES  # render_variants' order
     return Avatar(
         rev=uuid.uuid4().hex,
         master_key=master_key,
@@ -146,10 +144,7 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
 
 
 def _read_master(avatar: Avatar):
-    try:
-        item = store().get(avatar.master_key)
-    except StorageError as exc:
-        raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
+    item = store().get(avatar.master_key)
     if item is None:  # should not happen: commits never drop a referenced master
         log.error("master %s of an avatar is missing", avatar.master_key)
         raise NotFound("The original picture is no longer available; upload it again.")
@@ -165,16 +160,12 @@ def delete_avatar(*, user: User) -> User:
         return commit(store=store(), user=user, avatar=None, items=[])
 
 
-@on_account_delete
 def delete_all_media(user: User) -> None:
     """Account deletion: every media item the user owns. The lease is taken and kept (it
     expires by itself) so no avatar change can store new media while the account goes."""
     take_lease(user.id)
-    try:
-        media = store()
-        media.delete(media.keys_owned_by(str(user.id)))
-    except StorageError as exc:
-        raise DatabaseUnavailable("Could not delete your media; retry later.") from exc
+    media = store()
+    media.delete(media.keys_owned_by(str(user.id)))
 
 
 def default_view(user: User) -> dict:

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from mongoengine.errors import NotUniqueError
+from pymongo.errors import PyMongoError
 
-from portrait.errors import Conflict, DatabaseUnavailable, NotFound
+from portrait.errors import Conflict, NotFound
 from portrait.models import User
 from portrait.models.media import Avatar, AvatarLease
 from portrait.models.user import utcnow
@@ -39,19 +40,16 @@ BUSY = "Another change to your avatar is in progress; try again in a moment."
 
 def take_lease(user_id) -> str:
     """Takes the user's avatar lease and returns its token; 409 if someone else holds it."""
-    collection, token, now = AvatarLease._get_collection(), uuid.uuid4().hex, utcnow()
-    lease = {"token": token, "expires_at": now + LEASE_TIME}
+    token, now = uuid.uuid4().hex, utcnow()
+    expires_at = now + LEASE_TIME
     try:
-        try:
-            collection.insert_one({"_id": str(user_id), **lease})
-        except DuplicateKeyError:
-            taken = collection.update_one(
-                {"_id": str(user_id), "expires_at": {"$lt": now}}, {"$set": lease}
-            )
-            if taken.matched_count == 0:
-                raise Conflict(BUSY, type_suffix="avatar-busy") from None
-    except PyMongoError as exc:
-        raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
+        AvatarLease(id=str(user_id), token=token, expires_at=expires_at).save(force_insert=True)
+    except NotUniqueError:
+        taken = AvatarLease.objects(id=str(user_id), expires_at__lt=now).update_one(
+            set__token=token, set__expires_at=expires_at
+        )
+        if not taken:
+            raise Conflict(BUSY, type_suffix="avatar-busy") from None
     return token
 
 
@@ -63,7 +61,7 @@ def avatar_lease(user_id) -> Iterator[None]:
         yield
     finally:
         try:
-            AvatarLease._get_collection().delete_one({"_id": str(user_id), "token": token})
+            AvatarLease.objects(id=str(user_id), token=token).delete()
         except PyMongoError as exc:  # the lease expires by itself
             log.warning("could not release avatar lease of %s: %s", user_id, exc)
 
@@ -93,16 +91,16 @@ def _put_all(store: MediaStore, items: list[MediaItem], owner: str) -> None:
             if not store.exists(item.key):  # already ours (e.g. the same picture again)
                 store.put(item)
                 written.add(item.key)
-    except StorageError as exc:
+    except StorageError:
         discard(store, owner, written)
-        raise DatabaseUnavailable("Could not store the picture; retry later.") from exc
+        raise
 
 
 def _swap(user: User, avatar: Avatar | None) -> User:
     """The conditional update; returns the updated user or raises Conflict/NotFound."""
     expected_rev, version = _rev(user.avatar), user.version
-    # Raw update: mongoengine cannot `set__` a GenericEmbeddedDocumentField; its own to_mongo
-    # adds the `_cls` it needs to load the document back.
+    # One raw update: the $set of the field's own to_mongo and the $inc in one conditional
+    # write.
     stored = User._fields["avatar"].to_mongo(avatar) if avatar is not None else None
     for _ in range(SWAP_ATTEMPTS):
         changes = {"$set": {"avatar": stored, "updated_at": utcnow()}, "$inc": {"version": 1}}
@@ -129,11 +127,11 @@ def commit(*, store: MediaStore, user: User, avatar: Avatar | None, items: list[
     except (Conflict, NotFound):
         discard(store, owner, new_keys)
         raise
-    except PyMongoError as exc:
+    except PyMongoError:
         updated = _landed(user.id, avatar)
         if updated is None:
             discard(store, owner, new_keys)
-            raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
+            raise  # a 503, like every storage error (portrait.errors)
     _delete_quietly(store, old_keys - keep)
     sweep(store=store, owner=owner, keep=keep)
     return updated

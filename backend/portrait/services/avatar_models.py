@@ -54,9 +54,7 @@ def _require(ready: bool) -> None:
 
 
 def client() -> ModelServiceClient:
-    if CLIENT not in current_app.extensions:
-        init_app(current_app)
-    return current_app.extensions[CLIENT]
+    return current_app.extensions[CLIENT]  # made by init_app, from create_app
 
 
 def analyze(master_jpeg: bytes) -> AvatarAnalysis:

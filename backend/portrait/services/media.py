@@ -9,13 +9,14 @@ from html import escape
 
 from flask import current_app
 
-from portrait.errors import DatabaseUnavailable, NotFound
+from portrait.errors import NotFound
+from portrait.imaging.variants import SQUARE_NAMES
 from portrait.models.media import MEDIA_URL_PREFIX
-from portrait.storage import MediaItem, MediaStore, MongoMediaStore, StorageError
+from portrait.storage import MediaItem, MediaStore, MongoMediaStore
 
 STORE = "portrait.media_store"
 KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(webp|jpg)$")
-DEFAULT_SIZES = ("512", "256", "128", "64")
+DEFAULT_SIZES = SQUARE_NAMES  # one SVG scales to all; no JPEG fallback needed
 
 
 def store() -> MediaStore:
@@ -26,10 +27,7 @@ def store() -> MediaStore:
 def read_media(*, key: str) -> MediaItem:
     if not KEY_PATTERN.match(key):
         raise NotFound("No such media.")
-    try:
-        item = store().get(key)
-    except StorageError as exc:
-        raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
+    item = store().get(key)
     if item is None:
         raise NotFound("No such media.")
     return item

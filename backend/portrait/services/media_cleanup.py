@@ -21,7 +21,6 @@ from flask import Flask
 
 from portrait import db
 from portrait.models import User
-from portrait.models.media import Media
 from portrait.models.user import utcnow
 from portrait.services.avatar_commit import SWEEP_GRACE, sweep
 from portrait.services.media import store
@@ -41,8 +40,8 @@ def sweep_orphans() -> int:
     """Deletes every unreferenced media item older than SWEEP_GRACE; returns how many owners
     were looked at. Needs an app context (the app's media store)."""
     cutoff = utcnow() - SWEEP_GRACE
-    owners = Media._get_collection().distinct("owner", {"created_at": {"$lt": cutoff}})
-    for owner in owners:
+    owners = store().owners(created_before=cutoff)
+    for owner in sorted(owners):
         sweep(store=store(), owner=owner, keep=_current_keys(owner))
     return len(owners)
 

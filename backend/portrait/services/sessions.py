@@ -1,15 +1,17 @@
-"""Refresh sessions: issue token pairs, rotate them, detect reuse, revoke."""
+"""Refresh sessions: issue token pairs, rotate them, detect reuse, revoke; and the JWT
+callbacks that tie every token to a live session."""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import current_app
-from flask_jwt_extended import create_access_token, create_refresh_token, get_jti
+from flask import Response, current_app
+from flask_jwt_extended import JWTManager, create_access_token, create_refresh_token, get_jti
 
-from portrait.errors import Unauthorized
+from portrait.errors import Unauthorized, handle_portrait_error
 from portrait.models import RefreshSession, User
 
 
@@ -97,3 +99,29 @@ def revoke_user_sessions(*, user_id, reason: str, keep_sid: str | None = None) -
 
 def delete_user_sessions(*, user_id) -> None:
     RefreshSession.objects(user_id=user_id).delete()
+
+
+def _unauthorized(detail: str) -> Response:
+    return handle_portrait_error(Unauthorized(detail))
+
+
+def init_jwt(jwt: JWTManager) -> None:
+    """Every token names its session (`sid`); a token whose session is revoked, expired or
+    gone (logout, password change, deleted account, refresh reuse) is refused."""
+
+    @jwt.token_in_blocklist_loader
+    def _session_revoked(_header: dict, payload: dict[str, Any]) -> bool:
+        sid = payload.get("sid")
+        return sid is None or not is_active(sid=sid)
+
+    @jwt.user_lookup_loader
+    def _load_user(_header: dict, payload: dict[str, Any]) -> User | None:
+        return User.objects(id=payload["sub"]).first()
+
+    jwt.user_lookup_error_loader(lambda _h, _p: _unauthorized("The account no longer exists."))
+    jwt.revoked_token_loader(lambda _h, _p: _unauthorized("The session has ended; log in again."))
+    jwt.expired_token_loader(lambda _h, _p: _unauthorized("The token has expired."))
+    jwt.invalid_token_loader(lambda reason: _unauthorized(f"Invalid token: {reason}."))
+    jwt.unauthorized_loader(lambda reason: _unauthorized(reason))
+    jwt.needs_fresh_token_loader(lambda _h, _p: _unauthorized("A fresh login is required."))
+    jwt.token_verification_failed_loader(lambda _h, _p: _unauthorized("Token rejected."))

@@ -45,3 +45,6 @@ class MediaStore(Protocol):
 
     def keys_owned_by(self, owner: str, *, created_before: datetime | None = None) -> set[str]:
         """Keys of `owner`'s items (optionally only those created before a time)."""
+
+    def owners(self, *, created_before: datetime) -> set[str]:
+        """Everyone who owns an item created before `created_before`."""

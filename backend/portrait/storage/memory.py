@@ -37,3 +37,7 @@ class MemoryMediaStore:
                 if item.owner == owner
                 and (created_before is None or item.created_at < created_before)
             }
+
+    def owners(self, *, created_before: datetime) -> set[str]:
+        with self._lock:
+            return {item.owner for item in self.items.values() if item.created_at < created_before}

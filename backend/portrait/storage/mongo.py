@@ -64,6 +64,11 @@ class MongoMediaStore:
             query["created_at"] = {"$lt": created_before}
         return self._run(lambda c: {d["_id"] for d in c.find(query, {"_id": 1})})
 
+    def owners(self, *, created_before: datetime) -> set[str]:
+        return set(
+            self._run(lambda c: c.distinct("owner", {"created_at": {"$lt": created_before}}))
+        )
+
     def _run(self, operation: Callable[[Collection], Any]) -> Any:
         try:
             return operation(self._collection())

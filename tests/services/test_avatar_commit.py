@@ -18,14 +18,14 @@ from portrait.models.media import Media
 from portrait.services import avatar_commit
 from portrait.services.media import STORE
 from portrait.storage import MongoMediaStore, StorageError
-from tests.pipeline.support import (
+from tests.utils import images
+from tests.utils.avatar import (
     API,
     FlakyStore,
     clean_answer,
     snapshot,
     upload,
 )
-from tests.utils import images
 
 
 @pytest.fixture

@@ -8,8 +8,15 @@ import pytest
 from PIL import Image
 
 from portrait.models.media import Media
-from tests.pipeline.support import API, snapshot, upload, upload_raw
 from tests.utils import images
+from tests.utils.avatar import API, snapshot, upload, upload_raw
+
+
+@pytest.fixture
+def app(make_app, model_service_url):
+    """The API wired to the real model service."""
+    return make_app(MODELS_URL=model_service_url)
+
 
 SIZES = {"512": 512, "256": 256, "128": 128, "64": 64, "jpeg": 256}
 

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from portrait.imaging import sha256_hex
-from tests.pipeline.support import (
+from tests.utils import images
+from tests.utils.avatar import (
     API,
     clean_answer,
     explicit_answer,
@@ -18,7 +19,6 @@ from tests.pipeline.support import (
     upload,
     upload_raw,
 )
-from tests.utils import images
 
 BAD_UPLOADS = [
     ("zero bytes", b"", 422, "unprocessable-image"),

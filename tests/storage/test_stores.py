@@ -99,6 +99,16 @@ def test_keys_owned_by_filters_by_owner_and_age(store):
     assert store.keys_owned_by("u1", created_before=now - timedelta(minutes=5)) == {old.key}
 
 
+def test_owners_are_those_with_items_older_than_a_time(store):
+    now = datetime.now(UTC)
+    store.put(item(owner="u1", data=b"old", created_at=now - timedelta(hours=1)))
+    store.put(item(owner="u2", data=b"new", created_at=now))
+    store.put(item(owner="u3", data=b"a", created_at=now - timedelta(hours=2)))
+    store.put(item(owner="u3", data=b"b", created_at=now - timedelta(hours=2)))
+    assert store.owners(created_before=now - timedelta(minutes=5)) == {"u1", "u3"}
+    assert store.owners(created_before=now - timedelta(days=1)) == set()
+
+
 def test_a_down_database_raises_storage_error():
     client = pymongo.MongoClient("mongodb://127.0.0.1:9", serverSelectionTimeoutMS=50)
     store = MongoMediaStore(lambda: client["portrait"]["media"])
@@ -112,3 +122,40 @@ def test_a_down_database_raises_storage_error():
                 operation()
     finally:
         client.close()
+
+
+def test_a_users_avatar_keeps_the_stored_shape_of_the_generic_field(app):
+    """User.avatar is a typed Avatar now; documents written by the generic field it was (with
+    `_cls`) still load, and new writes store exactly that shape."""
+    from mongoengine import GenericEmbeddedDocumentField
+
+    from portrait.models import User
+    from portrait.models.media import Avatar
+    from portrait.services.accounts import create_user
+
+    avatar = Avatar(
+        rev="r1",
+        master_key="m" * 64 + ".jpg",
+        master_width=640,
+        master_height=480,
+        variants={"512": "v" * 64 + ".webp"},
+        crop={"x": 0, "y": 0, "width": 480, "height": 480},
+        moderation={"model": "nudity-detection", "explicit": False},
+    )
+    old_shape = dict(GenericEmbeddedDocumentField().to_mongo(avatar))
+    with app.app_context():
+        user = create_user(
+            email="a@example.com", password="pw-123456", handle="ada", display_name="Ada"
+        )
+        User.objects(id=user.id).update_one(__raw__={"$set": {"avatar": old_shape}})
+        loaded = User.objects(id=user.id).get().avatar
+        assert isinstance(loaded, Avatar) and loaded.media_keys() == avatar.media_keys()
+        User.objects(id=user.id).update_one(set__avatar=None)
+        user = User.objects(id=user.id).get()
+        user.avatar = avatar
+        user.save()
+        stored = User._get_collection().find_one({"_id": user.id})["avatar"]
+    assert stored["_cls"] == "Avatar"
+    assert {k: v for k, v in stored.items() if k != "updated_at"} == {
+        k: v for k, v in old_shape.items() if k != "updated_at"
+    }

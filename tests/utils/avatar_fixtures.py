@@ -1,4 +1,9 @@
-"""Fixtures for the avatar API: the real model service over HTTP and fakes that misbehave."""
+"""Fixtures for the avatar tests: the real model service over HTTP and fakes that misbehave.
+
+A plugin of tests/conftest.py, so every suite has them; the suites that upload avatars wire
+their `app` to `model_service_url` themselves (tests/services/conftest.py and
+tests/api/test_avatar.py).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from werkzeug.serving import make_server
 
-from tests.pipeline.support import upload
 from tests.utils import images
+from tests.utils.avatar import upload
 
 
 @pytest.fixture(scope="session")
@@ -76,14 +81,9 @@ def canned_models() -> Iterator[Callable[..., str]]:
 
 
 @pytest.fixture
-def app(make_app, model_service_url):
-    """The API wired to the real model service."""
-    return make_app(MODELS_URL=model_service_url)
-
-
-@pytest.fixture
 def with_avatar(client, account):
-    """An account that already has an avatar (the astronaut), and that avatar's JSON."""
+    """An account that already has an avatar (the astronaut), and that avatar's JSON (needs an
+    `app` wired to a model service)."""
     response = upload(client, account, images.face_photo())
     assert response.status_code == 200, response.get_json()
     return account, response.get_json()
