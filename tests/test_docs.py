@@ -54,13 +54,17 @@ def test_every_setting_is_documented_in_the_configuration_page():
 
 def _anchors(page: Path) -> set[str]:
     """GitHub's heading ids: lower case, punctuation dropped, spaces to hyphens."""
-    headings = re.findall(r"^#+ (.+)$", page.read_text(), flags=re.MULTILINE)
+    headings = re.findall(r"^#+ (.+)$", _prose(page), flags=re.MULTILINE)
     return {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
 
 
+def _prose(page: Path) -> str:
+    """The page without its code blocks (a shell comment is not a heading)."""
+    return re.sub(r"```.*?```", "", page.read_text(), flags=re.DOTALL)
+
+
 def _local_links(page: Path) -> list[str]:
-    text = re.sub(r"```.*?```", "", page.read_text(), flags=re.DOTALL)
-    targets = [a or b for a, b in LINK.findall(text)]
+    targets = [a or b for a, b in LINK.findall(_prose(page))]
     return [t for t in targets if not re.match(r"[a-z]+:", t)]
 
 
