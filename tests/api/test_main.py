@@ -18,6 +18,7 @@ from flask import Flask
 from portrait.__main__ import main
 from portrait.config import OPTIONS
 from tests.utils.factories import signup_data
+from tests.utils.waiting import DEADLINE
 
 
 def free_port() -> int:
@@ -41,9 +42,10 @@ def start_embedded(tmp_path, **env_overrides: str) -> tuple[subprocess.Popen, st
     cmd = [sys.executable, "-m", "portrait", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):  # up to ~10 s on a busy machine
+    deadline = time.monotonic() + DEADLINE  # imports alone take seconds on a busy machine
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as r:
                 assert r.read() == b'{"status":"ok"}\n'
             return server, base
         except OSError:

@@ -97,7 +97,7 @@ class Api:
         deadline = time.monotonic() + timeout
         while True:
             with contextlib.suppress(requests.RequestException):
-                response = requests.get(f"{self.base}/readyz", timeout=5)
+                response = requests.get(f"{self.base}/readyz", timeout=30)
                 if response.status_code == 200 or time.monotonic() > deadline:
                     return response
             if time.monotonic() > deadline:
