@@ -1,7 +1,8 @@
 """Settings: one typed, validated object built from defaults, the environment and overrides.
 
 Every option is declared once in `OPTIONS` with its default and a one-line description; the
-README's configuration table lists the same names (a test keeps them in step).
+configuration table in docs/configuration.md lists the same names (tests/test_docs.py keeps
+them in step).
 """
 
 from __future__ import annotations

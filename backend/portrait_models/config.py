@@ -39,7 +39,7 @@ class Settings:
     max_pixels: int = 64_000_000
     decode_size: int = 640
     face_size: int = 400
-    # Low on purpose: 320n's recall is poor (see README "Moderation policy").
+    # Low on purpose: 320n's recall is poor (see docs/models.md "Moderation policy").
     nudity_threshold: float = 0.25
     nudity_labels: tuple[str, ...] = EXPLICIT_LABELS
     preload: bool = True

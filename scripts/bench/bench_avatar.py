@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark of the avatar pipeline. Prints medians and p95; never fails on timings.
+"""Benchmark of the avatar pipeline. Prints medians and p95, each also as a ratio to a full
+Pillow decode of the same upload measured in the same run; never fails on timings.
 
     .venv/bin/python scripts/bench/bench_avatar.py [--iterations 15]
 
@@ -28,9 +29,9 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # tests.utils.images builds the inputs
-sys.path.insert(0, str(ROOT / "scripts" / "bench"))  # shares bench_models' timing helpers
+sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 
-from bench_models import free_port, say, stop, summary, timed  # noqa: E402
+from benchlib import against_decode, free_port, paired, pillow_decode, say, stop, summary  # noqa: E402
 
 from portrait.imaging import (  # noqa: E402
     Box,
@@ -89,10 +90,10 @@ def bench_floor(data: dict[str, bytes], iterations: int) -> None:
             for stage, seconds in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
                 stages[stage].append(seconds)
 
-        total = timed(run, iterations)
-        say(f"{name:11} total   {summary(total)}   ({len(upload) / 1e6:.1f} MB upload)")
+        total, ref = paired(run, lambda u=upload: pillow_decode(u), iterations)
+        say(f"{name:11} total   {summary(total, ref)}   ({len(upload) / 1e6:.1f} MB upload)")
         for stage, samples in stages.items():
-            say(f"{'':11} {stage:7} {summary(samples[-iterations:])}")
+            say(f"{'':11} {stage:7} {summary(samples[-iterations:], ref)}")
 
 
 def start(command: list[str], env: dict[str, str], url: str, ready: str) -> subprocess.Popen:
@@ -104,7 +105,7 @@ def start(command: list[str], env: dict[str, str], url: str, ready: str) -> subp
         try:
             if requests.get(url + ready, timeout=5).ok:
                 return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy to answer
             pass
         time.sleep(0.3)
     process.terminate()
@@ -158,7 +159,7 @@ def bench_end_to_end(data: dict[str, bytes], iterations: int) -> None:
                 )
                 response.raise_for_status()
 
-            say(f"{name:11} {summary(timed(put, iterations))}")
+            say(f"{name:11} {against_decode(put, upload, iterations)}")
         say(f"peak memory: API worker {peak_rss_mb(api.pid):.0f} MB, "
             f"model worker {peak_rss_mb(models.pid):.0f} MB (VmHWM)")  # fmt: skip
     finally:

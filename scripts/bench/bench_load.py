@@ -8,10 +8,11 @@ Starts FerretDB (scripts/mongo-server), the model service and the API under thei
 configs (docker/api/gunicorn.conf.py for the API and, unchanged, for the hello app), then:
 1. reads: GET /hello (bare Flask), GET /api/v1/profiles/{handle} and GET /api/v1/me, each for
    --seconds with --clients keep-alive connections (2 processes x threads); requests/s, p50,
-   p99 and the API/hello ratio;
+   p99, each API figure also as a ratio to the hello app's measured in the same run;
 2. uploads: PUT /api/v1/me/avatar at a steady --upload-rate for --upload-seconds (each
    account has one upload in flight at most); errors, latency and the resident memory of the
-   API and model workers every 10 s.
+   API and model workers every 10 s; the latency also as a ratio to a full Pillow decode of
+   the uploaded pictures, measured in the same run.
 The client shares the machine with the servers: numbers are relative, not capacity.
 Prints; never fails on timings.
 """
@@ -23,6 +24,7 @@ import contextlib
 import http.client
 import multiprocessing
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 
-from bench_models import free_port, say, stop  # noqa: E402
+from benchlib import free_port, percentile, pillow_decode, say, stop, timed  # noqa: E402
 
 from tests.topology.servers import mongo_server  # noqa: E402
 from tests.utils.images import encode, photo  # noqa: E402
@@ -146,11 +148,10 @@ def _client(args: tuple) -> list[tuple[float, int]]:
     return results
 
 
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    return sorted_values[min(len(sorted_values) - 1, int(fraction * len(sorted_values)))]
-
-
-def run_reads(name: str, base: str, paths: list, clients: int, seconds: float) -> float:
+def run_reads(
+    name: str, base: str, paths: list, clients: int, seconds: float, baseline=None
+) -> tuple[float, float]:
+    """Requests/s and p50 seconds; with `baseline` (the hello app's), their ratios too."""
     processes = 2
     deadline = time.time() + seconds
     jobs = [(base, paths, clients // processes, deadline)] * processes
@@ -158,12 +159,14 @@ def run_reads(name: str, base: str, paths: list, clients: int, seconds: float) -
         results = [r for chunk in pool.map(_client, jobs) for r in chunk]
     times = sorted(t for t, _ in results)
     errors = sum(1 for _, status in results if status != 200)
-    rps = len(results) / seconds
+    rps, p50 = len(results) / seconds, percentile(times, 0.5)
     say(
-        f"{name:26} {rps:8.0f} req/s   p50 {percentile(times, 0.5) * 1000:6.1f} ms   "
+        f"{name:26} {rps:8.0f} req/s   p50 {p50 * 1000:6.1f} ms   "
         f"p99 {percentile(times, 0.99) * 1000:6.1f} ms   errors {errors}/{len(results)}"
     )
-    return rps
+    if baseline:
+        say(f"{'':26} = {rps / baseline[0]:.3f} x hello's req/s, p50 {p50 / baseline[1]:.1f} x")
+    return rps, p50
 
 
 def rss_mb(master_pid: int) -> float:
@@ -182,6 +185,7 @@ def rss_mb(master_pid: int) -> float:
 
 def run_uploads(servers: dict, accounts: list[dict], rate: float, seconds: float) -> None:
     pictures = [encode(photo((1024, 768), seed=n), "JPEG", quality=88) for n in range(8)]
+
     results: list[tuple[float, int]] = []
     busy = {a["handle"]: threading.Lock() for a in accounts}
     session = requests.Session()
@@ -226,10 +230,13 @@ def run_uploads(servers: dict, accounts: list[dict], rate: float, seconds: float
     for _, status in results:
         codes[status] = codes.get(status, 0) + 1
     say(f"   end    {len(results):5}  statuses {codes}   API RSS {rss_mb(pids['api']):.0f} MB")
+    # the reference right after the uploads, under the same neighbours
+    reference = statistics.median(timed(lambda: pillow_decode(pictures[0]), 20))
     if times:
+        p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
         say(
-            f"   upload latency p50 {percentile(times, 0.5) * 1000:.0f} ms, "
-            f"p99 {percentile(times, 0.99) * 1000:.0f} ms"
+            f"   upload latency p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+            f"   = {p50 / reference:.1f} / {p99 / reference:.1f} x decode"
         )
 
 
@@ -258,12 +265,11 @@ def main() -> None:
             args.seconds,
         )
         profiles = [(f"/api/v1/profiles/{a['handle']}", {}) for a in accounts]
-        public = run_reads(
-            "GET /profiles/{handle}", servers["api"], profiles, args.clients, args.seconds
+        run_reads(
+            "GET /profiles/{handle}", servers["api"], profiles, args.clients, args.seconds, hello
         )
         mine = [("/api/v1/me", {"Authorization": f"Bearer {a['token']}"}) for a in accounts]
-        me = run_reads("GET /me (signed in)", servers["api"], mine, args.clients, args.seconds)
-        say(f"ratio to bare Flask: profiles {public / hello:.2f}, /me {me / hello:.2f}")
+        run_reads("GET /me (signed in)", servers["api"], mine, args.clients, args.seconds, hello)
         run_uploads(servers, accounts, args.upload_rate, args.upload_seconds)
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Benchmark of the model service. Prints medians and p95; never fails on timings.
+"""Benchmark of the model service. Prints medians and p95, each also as a ratio to a full
+Pillow decode of the same image measured in the same run; never fails on timings.
 
     .venv/bin/python scripts/bench/bench_models.py [--iterations 20] [--seconds 5]
                                                    [--skip-http] [--false-positives]
@@ -11,13 +12,14 @@
 4. --false-positives: how many safe photos (skimage photos, variants, composites) the
    moderation policy flags at several thresholds.
 The clients run on the same machine and take CPU from the service: numbers are a floor.
+Throughput is also printed as a ratio: images/s x the reference decode's median seconds (1.0 =
+as many images per second as one thread fully decodes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,6 +33,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # tests.models.photos builds the sample images
+sys.path.insert(0, str(ROOT / "scripts" / "bench"))
+
+from benchlib import against_decode, free_port, pillow_decode, say, stop, timed  # noqa: E402
 
 from portrait_models import create_app, pipelines  # noqa: E402
 from portrait_models.config import EXPLICIT_LABELS  # noqa: E402
@@ -45,11 +50,6 @@ ENDPOINTS = {
 }
 
 
-def say(line: str = "") -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
 def images() -> dict[str, bytes]:
     """A portrait (the astronaut filling a 4:3 frame: face ~20% of the height, the usual
     avatar upload) and a small person off-centre in a scene (face ~12%: the cascade's
@@ -61,22 +61,6 @@ def images() -> dict[str, bytes]:
         found[f"portrait {width}x{height}"] = encode(portrait, quality=90)
         found[f"scene {width}x{height}"] = encode(scene, quality=90)
     return found
-
-
-def summary(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"median {statistics.median(ms):7.1f} ms   p95 {p95:7.1f} ms   (n={len(ms)})"
-
-
-def timed(call: Callable[[], object], iterations: int) -> list[float]:
-    call()  # warm-up
-    samples = []
-    for _ in range(iterations):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return samples
 
 
 def bench_in_process(data: dict[str, bytes], iterations: int) -> None:
@@ -93,14 +77,8 @@ def bench_in_process(data: dict[str, bytes], iterations: int) -> None:
     say("== in process (decode + predict, 1 thread)")
     for size, image in data.items():
         for endpoint in ENDPOINTS:
-            samples = timed(lambda e=endpoint, i=image: run(e, i), iterations)
-            say(f"{endpoint:17} {size:19} {summary(samples)}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+            timing = against_decode(lambda e=endpoint, i=image: run(e, i), image, iterations)
+            say(f"{endpoint:17} {size:19} {timing}")
 
 
 def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
@@ -117,18 +95,10 @@ def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
             # every worker loads its models at start; ask a few times so all are warm
             if all(requests.get(url + "/readyz", timeout=5).ok for _ in range(workers * 2)):
                 return process, url
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy loading to answer
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError("gunicorn did not become ready")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def bench_http(data: dict[str, bytes], iterations: int) -> None:
@@ -142,7 +112,7 @@ def bench_http(data: dict[str, bytes], iterations: int) -> None:
                 def call(p=path, i=image):
                     session.post(url + p, data=i, headers={"Content-Type": "image/jpeg"})
 
-                say(f"{endpoint:17} {size:19} {summary(timed(call, iterations))}")
+                say(f"{endpoint:17} {size:19} {against_decode(call, image, iterations)}")
     finally:
         stop(process)
 
@@ -167,7 +137,7 @@ def throughput(url: str, path: str, image: bytes, clients: int, seconds: float) 
     return sum(done) / (time.monotonic() - started)
 
 
-def bench_throughput(data: dict[str, bytes], seconds: float) -> None:
+def bench_throughput(data: dict[str, bytes], seconds: float, iterations: int) -> None:
     say(f"== throughput, 640x480 JPEGs, {seconds:.0f} s each, 2 clients per worker")
     for workers in (1, 2):
         process, url = start_gunicorn(workers)
@@ -177,9 +147,14 @@ def bench_throughput(data: dict[str, bytes], seconds: float) -> None:
                 ("pipeline avatar", "portrait"),
                 ("pipeline avatar", "scene"),
             ]:
-                image = data[f"{kind} 640x480"]
-                rate = throughput(url, ENDPOINTS[endpoint], image, 2 * workers, seconds)
-                say(f"{workers} worker(s)  {endpoint:17} {kind:9} {rate:7.1f} images/s")
+                name = f"{kind} 640x480"
+                rate = throughput(url, ENDPOINTS[endpoint], data[name], 2 * workers, seconds)
+                # the decode timed right after, under the same neighbours
+                ratio = rate * statistics.median(
+                    timed(lambda n=name: pillow_decode(data[n]), iterations)
+                )
+                say(f"{workers} worker(s)  {endpoint:17} {kind:9} {rate:7.1f} images/s"
+                    f"   = {ratio:5.3f} x decode rate")  # fmt: skip
         finally:
             stop(process)
 
@@ -233,7 +208,7 @@ def main() -> None:
     sections: list[Callable[[], None]] = [lambda: bench_in_process(data, args.iterations)]
     if not args.skip_http:
         sections.append(lambda: bench_http(data, args.iterations))
-        sections.append(lambda: bench_throughput(data, args.seconds))
+        sections.append(lambda: bench_throughput(data, args.seconds, args.iterations))
     if args.false_positives:
         sections.append(bench_false_positives)
     for section in sections:

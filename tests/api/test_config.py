@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
-from pathlib import Path
 
 import pytest
 
@@ -130,10 +128,3 @@ def test_create_app_without_test_config_is_development(monkeypatch):
     monkeypatch.setenv("WEB_DIST", "/nonexistent")
     app = create_app()
     assert app.config["PORTRAIT_ENV"] == "development" and not app.testing
-
-
-def test_readme_documents_every_option():
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
-    documented = set(re.findall(r"^\| `([A-Z0-9_]+)`", section, flags=re.MULTILINE))
-    assert {option.name for option in OPTIONS} <= documented

@@ -18,6 +18,7 @@ from flask import Flask
 from portrait.__main__ import main
 from portrait.config import OPTIONS
 from tests.utils.factories import signup_data
+from tests.utils.waiting import DEADLINE
 
 
 def free_port() -> int:
@@ -41,9 +42,10 @@ def start_embedded(tmp_path, **env_overrides: str) -> tuple[subprocess.Popen, st
     cmd = [sys.executable, "-m", "portrait", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):  # up to ~10 s on a busy machine
+    deadline = time.monotonic() + DEADLINE  # imports alone take seconds on a busy machine
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as r:
                 assert r.read() == b'{"status":"ok"}\n'
             return server, base
         except OSError:
@@ -88,6 +90,7 @@ def most_at_once(app, requests_: int = 6) -> int:
     """Sends `requests_` requests to a slow view from as many threads; returns how many were
     inside the app at the same time, at most."""
     inside, most, guard = 0, 0, threading.Lock()
+    company, gave_up = threading.Event(), threading.Event()
 
     @app.get("/slow-probe")
     def slow_probe():
@@ -95,7 +98,12 @@ def most_at_once(app, requests_: int = 6) -> int:
         with guard:
             inside += 1
             most = max(most, inside)
-        time.sleep(0.05)  # releases the GIL: without a lock, the other threads come in
+            if inside > 1:
+                company.set()
+        # Stay inside until another request joins, which it does at once without a lock; with
+        # one, nobody can, and only the first request waits out the (generous) 5 s.
+        if not gave_up.is_set() and not company.wait(5):
+            gave_up.set()
         with guard:
             inside -= 1
         return {}

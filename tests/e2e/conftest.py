@@ -141,8 +141,11 @@ def modelless_app_url(logs) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Web-first assertions poll until they hold; their default 5 s is too short for a machine
+    # busy with other work (actions already get 20 s from each context).
+    expect.set_options(timeout=20_000)
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `apt-get install chromium` (scripts/test does)")
     with sync_playwright() as playwright:

@@ -19,7 +19,7 @@ def signup(base: str) -> dict:
         "handle": f"f{name}",
         "display_name": "Fault Tester",
     }
-    response = requests.post(f"{base}{API}/auth/signup", json=body, timeout=15)
+    response = requests.post(f"{base}{API}/auth/signup", json=body, timeout=30)
     assert response.status_code == 201, response.text
     return {**response.json(), **body}
 
@@ -35,7 +35,7 @@ def upload(base: str, account: dict, seed: int = 1, timeout: float = 30) -> requ
 
 
 def me(base: str, account: dict) -> requests.Response:
-    return requests.get(f"{base}{API}/me", headers=bearer(account), timeout=15)
+    return requests.get(f"{base}{API}/me", headers=bearer(account), timeout=30)
 
 
 def avatar_keys(avatar: dict) -> set[str]:
@@ -45,7 +45,7 @@ def avatar_keys(avatar: dict) -> set[str]:
 
 def assert_served(base: str, avatar: dict) -> None:
     for key in avatar_keys(avatar):
-        assert requests.get(f"{base}/media/{key}", timeout=15).status_code == 200, key
+        assert requests.get(f"{base}/media/{key}", timeout=30).status_code == 200, key
 
 
 def assert_503(response: requests.Response) -> None:

@@ -46,22 +46,23 @@ def test_database_down_is_503_everywhere_it_is_needed_and_recovers(api, ferret):
 
     ferret.stop()
     try:
-        assert requests.get(f"{api.base}/healthz", timeout=5).status_code == 200
-        ready = requests.get(f"{api.base}/readyz", timeout=15)
+        assert requests.get(f"{api.base}/healthz", timeout=30).status_code == 200
+        ready = requests.get(f"{api.base}/readyz", timeout=30)
         assert_503(ready)
         assert ready.json()["checks"]["database"].startswith("unavailable")
         for method, path, kwargs in needs_db:
             start = time.monotonic()
             response = requests.request(method, api.base + path, timeout=30, **kwargs)
             assert_503(response)
-            # A few server selections at most, not a hang.
-            assert time.monotonic() - start < 6 * SELECTION_MS / 1000, (method, path)
+            # A few server selections at most, not a hang (pymongo's default selection
+            # timeout alone is 30 s); the bound leaves room for a busy machine.
+            assert time.monotonic() - start < 15 * SELECTION_MS / 1000, (method, path)
     finally:
         ferret.start()
 
     assert api.wait_ready().json()["checks"] == {"database": "ok", "models": "ok"}
     again = me(api.base, account)
     assert again.status_code == 200 and again.json()["avatar"] == avatar
-    assert requests.get(f"{api.base}/media/{key}", timeout=10).status_code == 200
-    login_again = requests.post(f"{api.base}{API}/auth/login", json=login, timeout=10)
+    assert requests.get(f"{api.base}/media/{key}", timeout=30).status_code == 200
+    login_again = requests.post(f"{api.base}{API}/auth/login", json=login, timeout=30)
     assert login_again.status_code == 200, login_again.text

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.faults.conftest import MODELS_TIMEOUT
 from tests.faults.support import assert_503, assert_served, avatar_keys, me, signup, upload
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,8 @@ def test_a_failing_model_service_is_503_stores_nothing_and_recovers(api, model_p
         start = time.monotonic()
         refused = upload(api.base, account, seed=2)
         assert_503(refused)
-        assert time.monotonic() - start < 15  # bounded by the client's timeouts
+        # Bounded by the client's timeouts, well before the stand-in's hang ends.
+        assert time.monotonic() - start < 2 * MODELS_TIMEOUT
         assert me(api.base, account).json()["avatar"] == before
         assert stored_media(api, owner) == media_before
         assert_served(api.base, before)

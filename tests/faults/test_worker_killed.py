@@ -13,7 +13,6 @@ them in the database.
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from tests.faults.conftest import SELECTION_MS, Api, kill
 from tests.faults.freeze import FreezingProxy
 from tests.faults.support import assert_served, avatar_keys, me, signup, upload
 from tests.topology.servers import gunicorn_api
+from tests.utils.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -83,13 +83,15 @@ def test_workers_killed_mid_upload_leave_no_orphan_media_after_the_cleanup_pass(
 
     api.wait_ready()
     assert not set(api.worker_pids()) & set(old_workers)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def owned_without_orphans() -> set[str] | None:
         owned = {d["_id"] for d in db.media.find({"owner": owner}, {"_id": 1})}
-        if not owned & orphans:
-            break
-        time.sleep(0.2)
-    client.close()
+        return None if owned & orphans else owned
+
+    try:  # the new workers' start-up pass runs beside their first requests
+        owned = wait_until(owned_without_orphans, "the start-up cleanup pass", every=0.2)
+    finally:
+        client.close()
     assert owned == avatar_keys(avatar), "the start-up cleanup pass left orphans"
     assert me(api.base, account).json()["avatar"] == avatar
     assert_served(api.base, avatar)

@@ -162,7 +162,8 @@ def test_a_model_service_slower_than_the_timeout_is_503(make_app, canned_models,
     response = upload(client, account, images.jpeg((640, 480)))
     hold.set()
     assert response.status_code == 503 and response.headers["Retry-After"]
-    assert time.monotonic() - started < 5
+    # The canned service holds its answer for 30 s: well before that means the API gave up.
+    assert time.monotonic() - started < 15
     assert snapshot(account.user["id"]) == before
 
 

@@ -10,6 +10,7 @@ import requests
 
 from tests.topology.servers import gunicorn_api, gunicorn_models, mongo_server
 from tests.topology.workers import LOGIN_LIMIT, Worker
+from tests.utils.waiting import DEADLINE, wait_until
 
 
 @pytest.fixture(scope="session")
@@ -23,15 +24,9 @@ def models_url(tmp_path_factory) -> str:
     """The real model service (NudeNet, smart crop) under its gunicorn config."""
     log = tmp_path_factory.mktemp("models") / "models.log"
     with gunicorn_models(log) as url:
-        for _ in range(300):  # the port opens before the worker has loaded its models
-            try:
-                if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"the model service never became ready; see {log}")
+        # The port opens before the worker has loaded its models.
+        ready = lambda: requests.get(f"{url}/readyz", timeout=30).status_code == 200  # noqa: E731
+        wait_until(ready, f"the model service to load its models (see {log})", timeout=180)
         yield url
 
 
@@ -53,10 +48,10 @@ def api(mongo_port, models_url, tmp_path_factory):
 def workers(api):
     """Two connections served by two different worker processes."""
     base, log = api
-    for attempt in range(20):
+    deadline = time.monotonic() + DEADLINE
+    while time.monotonic() < deadline:
         # Connections opened one after another all go to whichever worker wins the accept
         # race every time; opened at once, they reach both (once both have booted).
-        time.sleep(0.25 * bool(attempt))
         with ThreadPoolExecutor(12) as pool:
             connections = list(pool.map(lambda _: Worker(base, log), range(12)))
         by_pid = {c.pid: c for c in connections}
@@ -71,4 +66,5 @@ def workers(api):
             return
         for c in connections:
             c.close()
-    pytest.fail("240 new connections over 5 s all went to one gunicorn worker")
+        time.sleep(0.25)
+    pytest.fail(f"new connections for {DEADLINE:g} s all went to one gunicorn worker")

@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
+
+from tests.utils.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 MONGO_SERVER = ROOT / "scripts" / "mongo-server"
@@ -88,6 +91,18 @@ def api_env(mongo_uri: str, **extra: str) -> dict[str, str]:
     }
 
 
+def wait_answering(url: str, proc: subprocess.Popen, log: Path) -> None:
+    """Waits until `url`/healthz answers: gunicorn listens before its workers have imported
+    the app, which takes many seconds on a busy machine."""
+
+    def answers() -> bool:
+        if proc.poll() is not None:
+            pytest.fail(f"exited with {proc.returncode} before answering, see {log}")
+        return requests.get(f"{url}/healthz", timeout=30).status_code == 200
+
+    wait_until(answers, f"{url}/healthz to answer (see {log})", timeout=120)
+
+
 class ServerUrl(str):
     """A server's base URL that also knows the server's process (to signal it)."""
 
@@ -105,7 +120,9 @@ def api_process(argv: list[str], env: dict[str, str], port: int, log: Path, grac
         proc = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
     try:
         wait_for_port(port, proc, timeout=60)
-        yield ServerUrl(f"http://127.0.0.1:{port}", proc)
+        url = ServerUrl(f"http://127.0.0.1:{port}", proc)
+        wait_answering(url, proc, log)
+        yield url
     finally:
         code = stop(proc)
         assert code == 0 or (not graceful and code == -signal.SIGTERM), f"exit {code}, see {log}"
@@ -190,7 +207,7 @@ http {{
     assert check.returncode == 0, check.stderr
     proc = subprocess.Popen(argv, stderr=subprocess.DEVNULL)
     try:
-        wait_for_port(port, proc, timeout=10)
+        wait_for_port(port, proc, timeout=60)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc, timeout=10)

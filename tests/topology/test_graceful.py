@@ -4,7 +4,6 @@ graceful_timeout."""
 
 import signal
 import threading
-import time
 import uuid
 
 import pytest
@@ -14,6 +13,7 @@ from tests.topology.proxies import HoldingProxy
 from tests.topology.servers import gunicorn_api
 from tests.topology.workers import API, bearer, new_account
 from tests.utils.images import face_photo
+from tests.utils.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -23,8 +23,11 @@ def test_an_upload_in_flight_finishes_when_the_api_is_told_to_stop(
 ):
     held = HoldingProxy(models_url)  # the real model service, once released
     uri = f"mongodb://127.0.0.1:{mongo_port}/graceful_{uuid.uuid4().hex[:8]}"
+    log = tmp_path / "api.log"
+    # INFO: gunicorn's master logs the signals it handles, which the test waits for.
+    env = {"MODELS_URL": held.url, "LOG_LEVEL": "INFO"}
     try:
-        with gunicorn_api(uri, tmp_path / "api.log", workers=1, MODELS_URL=held.url) as base:
+        with gunicorn_api(uri, log, workers=1, **env) as base:
             account = requests.post(
                 f"{base}{API}/auth/signup", json=new_account("In Flight"), timeout=10
             ).json()
@@ -45,9 +48,10 @@ def test_an_upload_in_flight_finishes_when_the_api_is_told_to_stop(
 
             uploader = threading.Thread(target=upload)
             uploader.start()
-            assert held.arrived.wait(30), "the upload never reached the model service"
+            assert held.arrived.wait(60), "the upload never reached the model service"
             base.proc.send_signal(signal.SIGTERM)
-            time.sleep(1)  # gunicorn has begun its shutdown while the upload still waits
+            # gunicorn has begun its shutdown while the upload still waits
+            wait_until(lambda: "Handling signal: term" in log.read_text(), "gunicorn's SIGTERM")
             assert base.proc.poll() is None, "gunicorn did not wait for the request in flight"
             held.release.set()
             uploader.join(30)

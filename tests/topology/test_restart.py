@@ -30,7 +30,7 @@ def test_an_account_its_profile_and_avatar_survive_an_app_restart(mongo_port, mo
     uri = f"mongodb://127.0.0.1:{mongo_port}/restart_{uuid.uuid4().hex[:8]}"
     account = new_account("Before Restart")
     with dev_app(uri, models_url, tmp_path / "first.log") as base:
-        signup = requests.post(f"{base}{API}/auth/signup", json=account, timeout=10)
+        signup = requests.post(f"{base}{API}/auth/signup", json=account, timeout=30)
         assert signup.status_code == 201, signup.text
         upload = requests.put(
             f"{base}{API}/me/avatar",
@@ -44,7 +44,7 @@ def test_an_account_its_profile_and_avatar_survive_an_app_restart(mongo_port, mo
         assert upload.status_code == 200, upload.text
         avatar = {}
         for url in upload.json()["urls"].values():
-            media = requests.get(base + url, timeout=10)
+            media = requests.get(base + url, timeout=30)
             assert media.status_code == 200 and media.headers["Content-Type"].startswith("image/")
             avatar[url] = media.content
 
@@ -52,23 +52,23 @@ def test_an_account_its_profile_and_avatar_survive_an_app_restart(mongo_port, mo
         login = requests.post(
             f"{base}{API}/auth/login",
             json={"email": account["email"], "password": account["password"]},
-            timeout=10,
+            timeout=30,
         )
         assert login.status_code == 200, login.text
         token = login.json()["access_token"]
         me = requests.get(f"{base}{API}/me", headers={"Authorization": f"Bearer {token}"})
         assert me.json()["handle"] == account["handle"]
         assert me.json()["display_name"] == "Before Restart"
-        public = requests.get(f"{base}{API}/profiles/{account['handle']}", timeout=10)
+        public = requests.get(f"{base}{API}/profiles/{account['handle']}", timeout=30)
         assert public.status_code == 200
         assert set(me.json()["avatar"]["urls"].values()) == set(avatar)
         for url, content in avatar.items():
-            media = requests.get(base + url, timeout=10)
+            media = requests.get(base + url, timeout=30)
             assert media.status_code == 200 and media.content == content
         # A refresh token issued before the restart still works after it.
         refresh = requests.post(
             f"{base}{API}/auth/refresh",
             headers={"Authorization": f"Bearer {signup.json()['refresh_token']}"},
-            timeout=10,
+            timeout=30,
         )
         assert refresh.status_code == 200, refresh.text

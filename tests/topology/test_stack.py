@@ -48,13 +48,13 @@ def site(mongo_port, models_url, tmp_path_factory):
 def signup(site: str) -> tuple[str, dict[str, str]]:
     """Signs up through nginx; returns the handle and the Authorization header."""
     account = new_account("Through Nginx")
-    response = requests.post(f"{site}{API}/auth/signup", json=account, timeout=10)
+    response = requests.post(f"{site}{API}/auth/signup", json=account, timeout=30)
     assert response.status_code == 201, response.text
     return account["handle"], bearer(response.json()["access_token"])
 
 
 def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
-    assert requests.get(f"{site}/@someone", timeout=5).text == INDEX
+    assert requests.get(f"{site}/@someone", timeout=30).text == INDEX
     handle, auth = signup(site)
     picture = face_photo()  # a real portrait (scikit-image's astronaut)
     upload = requests.put(
@@ -64,9 +64,9 @@ def test_a_browser_signs_up_uploads_an_avatar_and_sees_it(site):
         timeout=30,
     )
     assert upload.status_code == 200, upload.text
-    public = requests.get(f"{site}{API}/profiles/{handle}", timeout=5).json()
+    public = requests.get(f"{site}{API}/profiles/{handle}", timeout=30).json()
     url = public["avatar"]["urls"]["256"]
-    media = requests.get(site + url, timeout=5)
+    media = requests.get(site + url, timeout=30)
     assert media.status_code == 200
     assert media.headers["Content-Type"] == "image/webp"
     assert "immutable" in media.headers["Cache-Control"]
@@ -80,7 +80,7 @@ def test_a_spoofed_x_forwarded_for_does_not_dodge_the_login_limit(site):
             f"{site}{API}/auth/login",
             json={"email": "nobody@example.com", "password": "wrong"},
             headers={"X-Forwarded-For": f"198.51.100.{i}"},  # the client's own claim
-            timeout=10,
+            timeout=30,
         )
         statuses.append(response.status_code)
     assert statuses == [401] * LOGIN_LIMIT + [429, 429]

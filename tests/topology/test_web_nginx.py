@@ -83,7 +83,7 @@ def assert_security_headers(response):
 
 @pytest.mark.parametrize("path", ["/", "/@ada", "/settings/profile"])
 def test_spa_routes_get_index_html_never_cached(web, path):
-    response = requests.get(web + path, timeout=5)
+    response = requests.get(web + path, timeout=30)
     assert response.status_code == 200
     assert response.text == INDEX
     assert response.headers["Cache-Control"] == "no-cache"
@@ -103,12 +103,12 @@ def test_hashed_assets_are_gzipped_and_cached_forever(web):
 
 
 def test_a_missing_asset_is_404_not_the_app(web):
-    assert requests.get(web + "/assets/gone-000.js", timeout=5).status_code == 404
+    assert requests.get(web + "/assets/gone-000.js", timeout=30).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/api/v1/auth/login", "/media/ab12cd.webp"])
 def test_api_and_media_reach_the_api_with_forwarding_headers(web, path):
-    response = requests.post(web + path, json={"hello": "world"}, timeout=5)
+    response = requests.post(web + path, json={"hello": "world"}, timeout=30)
     assert response.status_code == 200
     seen = response.json()
     assert seen["path"] == path and seen["method"] == "POST"

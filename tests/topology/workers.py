@@ -27,10 +27,10 @@ class Worker:
         tag = f"probe-{uuid.uuid4().hex}"
         headers = {"User-Agent": tag, **kwargs.pop("headers", {})}
         url = self.base + path
-        return self.http.request(method, url, headers=headers, timeout=10, **kwargs), tag
+        return self.http.request(method, url, headers=headers, timeout=30, **kwargs), tag
 
     def served_by(self, tag: str) -> str:
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 30  # the worker logs after answering; it may be slow
         while time.monotonic() < deadline:
             for line in self.log.read_text(errors="replace").splitlines():
                 if tag in line and (match := PID.match(line)):
