@@ -2,16 +2,24 @@
 
 Files that exist are sent as-is; any other GET path outside /api and /media gets index.html
 so client-side routes such as /@ada survive a reload. Under docker compose nginx does this.
+Paths that are no route of the app, and /@handle of a handle nobody has, get index.html too
+(the app shows its not-found page) but with status 404, so nothing indexes a soft 404. The
+routes come from the build (spa-routes.json, written from frontend/src/router/paths.json).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, Response, send_from_directory
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
+
+from portrait.errors import NotFound
+from portrait.services.profiles import read_profile
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +30,7 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'"
 )
 IMMUTABLE_DIR = "assets"  # Vite puts content-hashed files here
+ROUTES_FILE = "spa-routes.json"  # {name: "/@:handle", ...}, emitted by frontend/vite.config.ts
 
 
 class SpaPathConverter(PathConverter):
@@ -50,6 +59,7 @@ def init_app(app: Flask) -> None:
 
 def _blueprint(dist: Path) -> Blueprint:
     bp = Blueprint("web", __name__)
+    routes = _load_routes(dist)
 
     @bp.get("/", defaults={"path": ""})
     @bp.get("/<spa:path>")
@@ -61,7 +71,10 @@ def _blueprint(dist: Path) -> Blueprint:
             if immutable:
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
             return response
+        # A page that does not exist still gets the shell: the app shows its not-found page.
+        status = 200 if routes is None or _exists(routes, "/" + path) else 404
         response = send_from_directory(dist, "index.html", max_age=0)
+        response.status_code = status
         response.headers["Cache-Control"] = "no-cache"
         return response
 
@@ -72,3 +85,40 @@ def _blueprint(dist: Path) -> Blueprint:
         return response
 
     return bp
+
+
+def _load_routes(dist: Path) -> list[re.Pattern[str]] | None:
+    """The app's routes as patterns; None (every path is a page) for a build without them."""
+    try:
+        paths = json.loads((dist / ROUTES_FILE).read_text())
+    except FileNotFoundError:
+        log.warning("no %s in %s: unknown paths answer 200, not 404", ROUTES_FILE, dist)
+        return None
+    return [_pattern(path) for path in paths.values()]
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    # Vue Router's defaults: case-insensitive, an optional trailing slash; ":name" is one segment.
+    # re.split with a group alternates literal text (even indexes) and parameter names.
+    parts = re.split(r":(\w+)", path.rstrip("/"))
+    regex = "".join(
+        f"(?P<{part}>[^/]+)" if index % 2 else re.escape(part) for index, part in enumerate(parts)
+    )
+    return re.compile(f"{regex}/?", re.IGNORECASE)
+
+
+def _exists(routes: list[re.Pattern[str]], path: str) -> bool:
+    """Whether `path` is a page of the app: a route, and for /@handle a profile that exists."""
+    for route in routes:
+        match = route.fullmatch(path)
+        if match is None:
+            continue
+        handle = match.groupdict().get("handle")
+        if handle is None:
+            return True
+        try:
+            read_profile(handle=handle)
+        except NotFound:
+            return False
+        return True
+    return False

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from tests.utils.auth import AuthActions
+
 INDEX = "<!doctype html><title>Portrait</title><script type=module src=/assets/app.js></script>"
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
 
 
 @pytest.fixture
@@ -13,6 +19,9 @@ def web_client(make_app, tmp_path):
     (tmp_path / "assets").mkdir()
     (tmp_path / "assets" / "app.js").write_text("console.log('hi')")
     (tmp_path / "favicon.ico").write_bytes(b"\0icon")
+    shutil.copy(FRONTEND / "public" / "robots.txt", tmp_path)
+    # What the build writes (frontend/vite.config.ts): the app's own route list.
+    shutil.copy(FRONTEND / "src" / "router" / "paths.json", tmp_path / "spa-routes.json")
     return make_app(WEB_DIST=str(tmp_path)).test_client()
 
 
@@ -23,12 +32,48 @@ def get(client, path, **kwargs):
     return response
 
 
-@pytest.mark.parametrize("path", ["/", "/@ada", "/settings/profile", "/login?next=/me"])
-def test_client_routes_get_index_html(web_client, path):
-    response = get(web_client, path)
-    assert response.status_code == 200
+def assert_app_shell(response, status: int) -> None:
+    """index.html, never cached, under the app's CSP, with `status`."""
+    assert response.status_code == status
     assert response.get_data(as_text=True) == INDEX
+    assert response.mimetype == "text/html"
     assert response.headers["Cache-Control"] == "no-cache"
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/signup", "/login?redirect=/settings", "/settings", "/Settings/Account/"]
+)
+def test_client_routes_get_index_html(web_client, path):
+    assert_app_shell(get(web_client, path), 200)
+
+
+def test_the_public_page_of_a_handle_that_exists_is_200(web_client):
+    AuthActions(web_client).signup(handle="Ada_L")
+    for path in ["/@Ada_L", "/@ada_l", "/@ADA_L/"]:
+        assert_app_shell(get(web_client, path), 200)
+
+
+@pytest.mark.parametrize(
+    "path", ["/@nobody", "/no/such/page", "/settingsx", "/settings/account/more", "/@ada/x"]
+)
+def test_unknown_pages_are_real_404s_that_still_render_the_app(web_client, path):
+    # The shell, so the app shows its own not-found page (with noindex) to people.
+    assert_app_shell(get(web_client, path), 404)
+
+
+def test_robots_txt_is_served_as_text(web_client):
+    response = get(web_client, "/robots.txt")
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
+    assert "User-agent: *" in response.get_data(as_text=True)
+    assert "Disallow: /settings" in response.get_data(as_text=True)
+
+
+def test_a_build_without_a_route_list_serves_every_path(make_app, tmp_path):
+    (tmp_path / "index.html").write_text(INDEX)
+    client = make_app(WEB_DIST=str(tmp_path)).test_client()
+    assert get(client, "/no/such/page").status_code == 200
 
 
 def test_security_headers_forbid_inline_scripts(web_client):
@@ -79,3 +124,15 @@ def test_a_relative_web_dist_is_taken_from_the_working_directory(make_app, tmp_p
     monkeypatch.chdir(tmp_path)
     client = make_app(WEB_DIST="dist").test_client()
     assert get(client, "/@ada").get_data(as_text=True) == INDEX
+
+
+def test_an_unreachable_database_makes_a_public_page_503_not_500(web_client, monkeypatch):
+    from pymongo.errors import ServerSelectionTimeoutError
+
+    def down(**_):
+        raise ServerSelectionTimeoutError("no servers")
+
+    monkeypatch.setattr("portrait.web.read_profile", down)
+    response = get(web_client, "/@ada")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]

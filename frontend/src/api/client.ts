@@ -2,6 +2,8 @@
 // Errors are RFC 9457 problem documents; they surface as ApiError with per-field messages.
 // A 401 triggers one refresh (through the hook the auth store registers) and one retry.
 
+import { parseRetryAfter, tooManyAttempts } from './wait'
+
 export const API_BASE = '/api/v1'
 
 export interface Problem {
@@ -22,13 +24,18 @@ export class ApiError extends Error {
   readonly retryAfter?: number
 
   constructor(status: number, problem: Problem, retryAfter?: string | null) {
-    super(problem.detail || problem.title || `Request failed (${status})`)
+    const seconds = parseRetryAfter(retryAfter)
+    // A rate limit's detail is the server's wording of the limit; people want the wait.
+    super(
+      status === 429
+        ? tooManyAttempts(seconds)
+        : problem.detail || problem.title || `Request failed (${status})`,
+    )
     this.name = 'ApiError'
     this.status = status
     this.problem = problem
     this.fields = flattenFieldErrors(problem.errors)
-    const seconds = Number(retryAfter)
-    if (retryAfter && Number.isFinite(seconds)) this.retryAfter = seconds
+    if (seconds !== undefined) this.retryAfter = seconds
   }
 
   /** The last segment of the problem type: "urn:portrait:problem:avatar-rejected" (or a URL

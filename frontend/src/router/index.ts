@@ -1,6 +1,8 @@
 import { createRouter, createWebHistory } from 'vue-router'
 
 import { useAuthStore } from '@/stores/auth'
+import paths from './paths.json' // also read by the API's web server (real 404s)
+import { setPage } from './page'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -9,48 +11,53 @@ declare module 'vue-router' {
     /** Only for visitors (sign up, log in); signed-in users go to their settings. */
     guestOnly?: boolean
     title?: string
+    /** The view names the page itself once it knows what it shows (a person's name). */
+    titledByView?: boolean
+    /** Keep the page out of search engines (pages that do not exist). */
+    noindex?: boolean
   }
 }
 
 const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes: [
-    { path: '/', name: 'home', redirect: { name: 'profile-edit' } },
+    { path: paths.home, name: 'home', redirect: { name: 'profile-edit' } },
     {
-      path: '/signup',
+      path: paths.signup,
       name: 'signup',
       component: () => import('@/views/SignUpView.vue'),
       meta: { guestOnly: true, title: 'Create your account' },
     },
     {
-      path: '/login',
+      path: paths.login,
       name: 'login',
       component: () => import('@/views/LogInView.vue'),
       meta: { guestOnly: true, title: 'Log in' },
     },
     {
-      path: '/settings',
+      path: paths['profile-edit'],
       name: 'profile-edit',
       component: () => import('@/views/ProfileEditView.vue'),
       meta: { requiresAuth: true, title: 'Your profile' },
     },
     {
-      path: '/settings/account',
+      path: paths.account,
       name: 'account',
       component: () => import('@/views/AccountView.vue'),
       meta: { requiresAuth: true, title: 'Account' },
     },
     {
-      path: '/@:handle',
+      path: paths['public-profile'],
       name: 'public-profile',
       component: () => import('@/views/PublicProfileView.vue'),
       props: true,
+      meta: { titledByView: true },
     },
     {
       path: '/:pathMatch(.*)*',
       name: 'not-found',
       component: () => import('@/views/NotFoundView.vue'),
-      meta: { title: 'Page not found' },
+      meta: { title: 'Not found', noindex: true },
     },
   ],
 })
@@ -65,8 +72,8 @@ router.beforeEach(async (to) => {
   if (to.meta.guestOnly && auth.isAuthenticated) return { name: 'profile-edit' }
 })
 
-router.afterEach((to) => {
-  document.title = to.meta.title ? `${to.meta.title} · Portrait` : 'Portrait'
+router.afterEach((to, _from, failure) => {
+  if (!failure && !to.meta.titledByView) setPage({ title: to.meta.title, noindex: to.meta.noindex })
 })
 
 export default router

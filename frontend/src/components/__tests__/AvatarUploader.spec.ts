@@ -31,16 +31,47 @@ describe('AvatarUploader', () => {
     const checked = new Promise<Reply>((resolve) => (finish = () => resolve({ body: avatar })))
     fakeApi({ 'PUT /me/avatar': () => checked, 'GET /me': { body: { ...me, avatar } } })
     const profile = useProfileStore()
-    const wrapper = mount(AvatarUploader)
+    const wrapper = mount(AvatarUploader, { attachTo: document.body })
+    const input = wrapper.get<HTMLInputElement>('[data-test="pick"]').element
+    input.focus()
     await pick(wrapper, photo())
     await flushPromises()
     expect(wrapper.get('[role="status"]').text()).toBe('Checking and framing your photo…')
-    expect(wrapper.get('[data-test="pick"]').attributes()).toHaveProperty('disabled')
+    // Busy, but still focusable: the keyboard user stays on the button they pressed.
+    expect(input.getAttribute('aria-disabled')).toBe('true')
+    expect(input.disabled).toBe(false)
+    expect(document.activeElement).toBe(input)
     finish()
     await flushPromises()
     expect(wrapper.get('[role="status"]').text()).toMatch(/ready/)
+    expect(input.getAttribute('aria-disabled')).toBe('false')
+    expect(document.activeElement).toBe(input)
     expect(wrapper.emitted('uploaded')).toHaveLength(1)
     expect(profile.me?.avatar).toEqual(avatar)
+    wrapper.unmount()
+  })
+
+  it('ignores activation while busy: no second file picker, no second upload', async () => {
+    const never = new Promise<Reply>(() => {})
+    const { calls } = fakeApi({ 'PUT /me/avatar': () => never })
+    const wrapper = mount(AvatarUploader)
+    await pick(wrapper, photo())
+    await flushPromises()
+    for (const which of ['pick', 'camera']) {
+      const click = new MouseEvent('click', { bubbles: true, cancelable: true })
+      wrapper.get(`[data-test="${which}"]`).element.dispatchEvent(click)
+      expect(click.defaultPrevented).toBe(true)
+      await pick(wrapper, photo(), which)
+    }
+    await flushPromises()
+    expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1)
+  })
+
+  it('lets a click through when idle (the file picker opens)', async () => {
+    const wrapper = mount(AvatarUploader)
+    const click = new MouseEvent('click', { bubbles: true, cancelable: true })
+    wrapper.get('[data-test="pick"]').element.dispatchEvent(click)
+    expect(click.defaultPrevented).toBe(false)
   })
 
   it('shows a progress bar while the bytes go out', async () => {

@@ -68,7 +68,10 @@ describe('SignUpView', () => {
       Password: 'pw12345678',
     })
     await wrapper.get('form').trigger('submit')
-    expect(wrapper.get('button[type="submit"]').attributes()).toHaveProperty('disabled')
+    // aria-disabled, not disabled: a focused button keeps the focus while the form is sent.
+    expect(wrapper.get('button[type="submit"]').attributes('aria-disabled')).toBe('true')
+    await wrapper.get('form').trigger('submit') // a second Enter sends nothing more
+    expect(calls).toHaveLength(1)
     expect(calls[0]!.body).toMatchObject({ handle: 'ada_l', display_name: 'Ada' })
     answer({ status: 201, body: { user: { handle: 'ada_l' }, access_token: 'T' } })
     await flushPromises()
@@ -90,5 +93,22 @@ describe('LogInView', () => {
       await flushPromises()
       expect(router.currentRoute.value.path).toBe(expected)
     }
+  })
+
+  it('says how long to wait when rate limited, and puts the focus on that message', async () => {
+    fakeApi({
+      'POST /auth/login': {
+        ...problem(429, { detail: 'Too many requests (limit: 30 per 1 minute). Retry later.' }),
+        headers: { 'Retry-After': '100' },
+      },
+    })
+    const { wrapper } = await setup(LogInView, '/login', true)
+    await fill(wrapper, { Email: 'a@x.io', Password: 'pw' })
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    const alert = wrapper.get('[role="alert"]')
+    expect(alert.text()).toBe('Too many attempts. Try again in 2 minutes.')
+    expect(document.activeElement).toBe(alert.element)
+    wrapper.unmount()
   })
 })
