@@ -25,6 +25,7 @@ beforeEach(() => {
   fakeApi({
     'GET /profiles/nobody': problem(404),
     'GET /profiles/ada': { body: { handle: 'ada', display_name: 'Ada Lovelace' } },
+    'GET /profiles/slow': () => new Promise<never>(() => {}),
   })
 })
 afterEach(() => {
@@ -44,6 +45,14 @@ describe('route changes', () => {
     expect(document.activeElement?.textContent).toBe('Log in')
     expect(announced()).toBe('Log in · Portrait')
     expect(robots()).toBeUndefined()
+    wrapper.unmount()
+  })
+
+  it('focus <main> while the new page has no heading yet', async () => {
+    const wrapper = await app()
+    await go('/@slow')
+    expect(wrapper.text()).toContain('Loading…')
+    expect(document.activeElement).toBe(document.querySelector('main'))
     wrapper.unmount()
   })
 
