@@ -46,9 +46,9 @@ def _wait_ready(url: str, process: subprocess.Popen | None, log: Path) -> None:
         if process is not None and process.poll() is not None:
             pytest.fail(f"{url} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(url, timeout=2).status_code == 200:
+            if requests.get(url, timeout=10).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still importing: not yet
             pass
         time.sleep(0.2)
     pytest.fail(f"{url} not ready after {START_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
