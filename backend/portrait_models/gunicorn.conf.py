@@ -21,3 +21,7 @@ keepalive = 5
 accesslog = "-"
 errorlog = "-"
 # Bodies are limited by the app (MODELS_MAX_BYTES -> 413); headers stay at gunicorn's limits.
+
+# No control socket (gunicorn 25.1+): nothing here uses gunicornc, and every instance on a host
+# would otherwise bind the same ~/.gunicorn/gunicorn.ctl (tests run several at once).
+control_socket_disable = True

@@ -63,3 +63,7 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", _SHM)
 # X-Forwarded-Proto is trusted only from these addresses (nginx); the app's PROXY_HOPS
 # decides about X-Forwarded-For.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# No control socket (gunicorn 25.1+): nothing here uses gunicornc, and every instance on a host
+# would otherwise bind the same ~/.gunicorn/gunicorn.ctl (tests run several at once).
+control_socket_disable = True
