@@ -14,14 +14,45 @@ from flask_smorest.utils import prepare_response
 from portrait.errors import PROBLEM_MIMETYPE, ProblemSchema
 from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401  (registers portrait+mongodb)
 
+# Every 429 and 503 carries it (portrait.errors): clients back off for that long.
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+_NULL_OBJECT = {"type": "object", "nullable": True}
+
+
+def nullable_ref(self, field, ret: dict, **_kwargs) -> dict:
+    """apispec writes a nullable nested schema for OpenAPI 3.0 as anyOf [{type: object,
+    nullable}, $ref]: generators merge that into one non-null class (Kotlin then throws on
+    `"avatar": null`). A nullable object whose allOf is the $ref is what they all read as
+    optional (3.0.3: `nullable` needs its `type` beside it)."""
+    branches = ret.get("anyOf") or []
+    if not (field.allow_none and _NULL_OBJECT in branches):
+        return {}
+    del ret["anyOf"]  # ret is the property being built; the result is merged into it
+    refs = [branch for branch in branches if branch != _NULL_OBJECT]
+    return {**_NULL_OBJECT, "allOf": refs}
+
 
 class PortraitApi(Api):
-    """flask-smorest's Api whose error responses are documented (and sent) as problem+json."""
+    """flask-smorest's Api whose error responses are documented (and sent) as problem+json,
+    with a document that generated clients (tests/contract) use unchanged."""
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _init_spec(self, **kwargs) -> None:
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(nullable_ref)
+
     def _register_error_handlers(self) -> None:
         # portrait.errors.init_app owns every error handler, so errors have one shape.
+        pass
+
+    def _register_pagination_header(self) -> None:
+        # Pages are cursors in the body (ProfilePageSchema), never flask-smorest's header.
         pass
 
     def _register_responses(self) -> None:
@@ -31,6 +62,8 @@ class PortraitApi(Api):
             content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
             if status >= 400:
                 response["schema"], content_type = self.ERROR_SCHEMA, PROBLEM_MIMETYPE
+            if status in (429, 503):
+                response["headers"] = RETRY_AFTER_HEADER
             prepare_response(response, self.spec, content_type)
             self.spec.components.response(status.name, response, lazy=True)
         default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}

@@ -21,6 +21,8 @@ bp = Blueprint(
 bp.record_once(lambda state: avatar_models.init_app(state.app))
 
 SECURITY = [{"bearerAuth": []}]
+# One documented content type: generators handle one body per operation (openapi-python-client
+# fails to import a module with several). A raw image body is still accepted (_upload_bytes).
 ETAG_HEADER = {"ETag": {"description": "New version of the profile", "schema": {"type": "string"}}}
 UPLOAD_BODY = {
     "description": "JPEG, PNG, WebP, GIF (first frame) or HEIC/HEIF; the format is read from "
@@ -34,8 +36,6 @@ UPLOAD_BODY = {
                 "required": ["file"],
             }
         },
-        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
-        "image/*": {"schema": {"type": "string", "format": "binary"}},
     },
 }
 
