@@ -22,19 +22,21 @@ RETRY_AFTER_HEADER = {
     }
 }
 _NULL_OBJECT = {"type": "object", "nullable": True}
+# OpenAPI 3.0's way to say "null and nothing else" (`nullable` needs its `type` beside it).
+ONLY_NULL = {**_NULL_OBJECT, "enum": [None]}
 
 
 def nullable_ref(self, field, ret: dict, **_kwargs) -> dict:
     """apispec writes a nullable nested schema for OpenAPI 3.0 as anyOf [{type: object,
     nullable}, $ref]: generators merge that into one non-null class (Kotlin then throws on
-    `"avatar": null`). A nullable object whose allOf is the $ref is what they all read as
-    optional (3.0.3: `nullable` needs its `type` beside it)."""
+    `"avatar": null`) or decode a real one as a free-form dict (Python). anyOf [$ref, only
+    null] is what Kotlin, Swift, TypeScript and Python generators all read as optional; the
+    3.1 form (type: null) would do too, but the bundled Swagger UI reads 3.0 only."""
     branches = ret.get("anyOf") or []
     if not (field.allow_none and _NULL_OBJECT in branches):
         return {}
-    del ret["anyOf"]  # ret is the property being built; the result is merged into it
     refs = [branch for branch in branches if branch != _NULL_OBJECT]
-    return {**_NULL_OBJECT, "allOf": refs}
+    return {"anyOf": [*refs, ONLY_NULL]}  # replaces apispec's anyOf in the property
 
 
 class PortraitApi(Api):

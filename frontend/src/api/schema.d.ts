@@ -372,7 +372,7 @@ export interface components {
             bio: string;
             location: string;
             website: string;
-            avatar: components["schemas"]["Avatar"] | null;
+            avatar: components["schemas"]["Avatar"] | (never | null);
             readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
@@ -444,7 +444,7 @@ export interface components {
             bio: string;
             location: string;
             website: string;
-            avatar: components["schemas"]["PublicAvatar"] | null;
+            avatar: components["schemas"]["PublicAvatar"] | (never | null);
             readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
