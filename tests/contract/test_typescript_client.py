@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from tests.utils.images import face_photo
 
 pytestmark = pytest.mark.contract
 
-DRIVER = "flow.ts"
+DRIVER = Path(__file__).with_name("typescript") / "flow.ts"
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def project(generated, tmp_path_factory):
     """The driver beside the generated client, with a strict tsconfig."""
     root = tmp_path_factory.mktemp("typescript")
     shutil.copytree(generated["typescript-fetch"], root / "client")
-    shutil.copy(__file__.replace("test_typescript_client.py", f"typescript/{DRIVER}"), root)
+    shutil.copy(DRIVER, root)
     options = {
         "strict": True,
         "noEmit": True,
@@ -35,7 +36,9 @@ def project(generated, tmp_path_factory):
         "types": ["node"],
         "skipLibCheck": True,
     }
-    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": [DRIVER]}))
+    (root / "tsconfig.json").write_text(
+        json.dumps({"compilerOptions": options, "files": [DRIVER.name]})
+    )
     return root
 
 
@@ -51,7 +54,7 @@ def test_the_mobile_flow_through_the_generated_client(project, api_url, refusing
     photo.write_bytes(face_photo())
     handle = new_handle("ts")
     run = subprocess.run(
-        [str(tool("tsx")), DRIVER, api_url, refusing_api_url, str(photo), handle],
+        [str(tool("tsx")), DRIVER.name, api_url, refusing_api_url, str(photo), handle],
         cwd=project,
         capture_output=True,
         text=True,
