@@ -13,9 +13,10 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,12 +56,8 @@ def document(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def generated(document, tmp_path_factory) -> dict[str, Path]:
+def _generate(document: Path, out: Path) -> dict[str, Path]:
     """typescript-fetch, kotlin and swift5 clients from openapi-generator-cli, in one JVM."""
-    if not GENERATOR_JAR.exists():
-        pytest.fail(f"{GENERATOR_JAR} is missing: {INSTALL_HINT}")
-    out = tmp_path_factory.mktemp("generated")
     configs = []
     for name in GENERATORS:
         config = out / f"{name}.json"
@@ -91,34 +88,52 @@ def _serve(module: str, log: Path, **env: str):
     return api_process(argv, {**environment, **env}, port, log, graceful=False)
 
 
-@contextlib.contextmanager
-def _api(models_url: str, log: Path) -> Iterator[str]:
+def _api_env(models_url: str) -> dict[str, str]:
     env = {"PORTRAIT_ENV": "development", "MODELS_URL": models_url, "LOG_LEVEL": "WARNING"}
-    with _serve("portrait", log, **env, **LOOSE_LIMITS) as url:
-        _wait_ready(url + "/healthz")
-        yield str(url)
+    return {**env, **LOOSE_LIMITS}
 
 
-@pytest.fixture(scope="session")
-def api_url(tmp_path_factory) -> Iterator[str]:
-    """The API with the real model service, as ./scripts/dev runs them."""
+@dataclass
+class Started:
+    generation: Future  # of _generate's result
+    urls: dict[str, str]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def started(document, tmp_path_factory) -> Iterator[Started]:
+    """What takes the suite's time starts at once: the generators' JVM in the background and
+    three servers (the real model service loading NudeNet, the API using it, and the API
+    whose stand-in model service refuses everything). Each fixture below waits for its part."""
+    if not GENERATOR_JAR.exists():
+        pytest.fail(f"{GENERATOR_JAR} is missing: {INSTALL_HINT}")
     logs = tmp_path_factory.mktemp("contract-logs")
-    with _serve("portrait_models", logs / "models.log") as models:
-        _wait_ready(models + "/readyz")
-        with _api(str(models), logs / "api.log") as url:
-            yield url
+    standin = make_server("127.0.0.1", 0, standin_models.create_app(), threaded=True)
+    with ThreadPoolExecutor(2) as pool, contextlib.ExitStack() as stack:
+        generation = pool.submit(_generate, document, tmp_path_factory.mktemp("generated"))
+        pool.submit(standin.serve_forever)
+        stack.callback(standin.shutdown)  # closed last, after the API using it
+        refusing_env = _api_env(f"http://127.0.0.1:{standin.server_port}")
+        refusing = stack.enter_context(_serve("portrait", logs / "refusing.log", **refusing_env))
+        models = stack.enter_context(_serve("portrait_models", logs / "models.log"))
+        api = stack.enter_context(_serve("portrait", logs / "api.log", **_api_env(str(models))))
+        yield Started(generation, {"models": models, "api": api, "refusing": refusing})
 
 
 @pytest.fixture(scope="session")
-def refusing_api_url(tmp_path_factory) -> Iterator[str]:
+def generated(started) -> dict[str, Path]:
+    return started.generation.result(timeout=300)
+
+
+@pytest.fixture(scope="session")
+def api_url(started) -> str:
+    """The API with the real model service, as ./scripts/dev runs them."""
+    _wait_ready(started.urls["models"] + "/readyz")
+    _wait_ready(started.urls["api"] + "/healthz")
+    return str(started.urls["api"])
+
+
+@pytest.fixture(scope="session")
+def refusing_api_url(started) -> str:
     """The API whose model service calls every photo explicit."""
-    server = make_server("127.0.0.1", 0, standin_models.create_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    log = tmp_path_factory.mktemp("contract-logs") / "api-refusing.log"
-    try:
-        with _api(f"http://127.0.0.1:{server.server_port}", log) as url:
-            yield url
-    finally:
-        server.shutdown()
-        thread.join()
+    _wait_ready(started.urls["refusing"] + "/healthz")
+    return str(started.urls["refusing"])
