@@ -136,6 +136,17 @@ class Settings:
             "API_TITLE": "Portrait API",
             "API_VERSION": "v1",
             "OPENAPI_VERSION": "3.0.3",
+            # Paths carry their /api/v1 (health and /media sit at the root), so the server is
+            # the origin that served the document; clients pass their own base URL.
+            "API_SPEC_OPTIONS": {
+                "servers": [{"url": "/", "description": "The origin serving this document"}],
+                "info": {
+                    "license": {
+                        "name": "AGPL-3.0-or-later",
+                        "url": "https://www.gnu.org/licenses/agpl-3.0.html",
+                    }
+                },
+            },
             "OPENAPI_URL_PREFIX": "/api",
             "OPENAPI_JSON_PATH": "v1/openapi.json",
             "OPENAPI_SWAGGER_UI_PATH": "docs",

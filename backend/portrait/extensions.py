@@ -15,14 +15,47 @@ from flask_smorest.utils import prepare_response
 from portrait.errors import TooManyRequests
 from portrait.problems import PROBLEM_MIMETYPE, ProblemSchema
 
+# Every 429 and 503 carries it (portrait.errors): clients back off for that long.
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+_NULL_OBJECT = {"type": "object", "nullable": True}
+# OpenAPI 3.0's way to say "null and nothing else" (`nullable` needs its `type` beside it).
+ONLY_NULL = {**_NULL_OBJECT, "enum": [None]}
+
+
+def nullable_ref(self, field, ret: dict, **_kwargs) -> dict:
+    """apispec writes a nullable nested schema for OpenAPI 3.0 as anyOf [{type: object,
+    nullable}, $ref]: generators merge that into one non-null class (Kotlin then throws on
+    `"avatar": null`) or decode a real one as a free-form dict (Python). anyOf [$ref, only
+    null] is what Kotlin, Swift, TypeScript and Python generators all read as optional; the
+    3.1 form (type: null) would do too, but the bundled Swagger UI reads 3.0 only."""
+    branches = ret.get("anyOf") or []
+    if not (field.allow_none and _NULL_OBJECT in branches):
+        return {}
+    refs = [branch for branch in branches if branch != _NULL_OBJECT]
+    return {"anyOf": [*refs, ONLY_NULL]}  # replaces apispec's anyOf in the property
+
 
 class PortraitApi(Api):
-    """flask-smorest's Api whose error responses are documented (and sent) as problem+json."""
+    """flask-smorest's Api whose error responses are documented (and sent) as problem+json,
+    with a document that generated clients (tests/contract) use unchanged."""
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _init_spec(self, **kwargs) -> None:
+        super()._init_spec(**kwargs)
+        self.ma_plugin.converter.add_attribute_function(nullable_ref)
+
     def _register_error_handlers(self) -> None:
         # portrait.errors.init_app owns every error handler, so errors have one shape.
+        pass
+
+    def _register_pagination_header(self) -> None:
+        # Pages are cursors in the body (ProfilePageSchema), never flask-smorest's header.
         pass
 
     def _register_responses(self) -> None:
@@ -32,6 +65,8 @@ class PortraitApi(Api):
             content_type = self.DEFAULT_RESPONSE_CONTENT_TYPE
             if status >= 400:
                 response["schema"], content_type = self.ERROR_SCHEMA, PROBLEM_MIMETYPE
+            if status in (429, 503):
+                response["headers"] = RETRY_AFTER_HEADER
             prepare_response(response, self.spec, content_type)
             self.spec.components.response(status.name, response, lazy=True)
         default = {"description": "Default error response", "schema": self.ERROR_SCHEMA}

@@ -8,6 +8,20 @@ from portrait.errors import PreconditionFailed
 from portrait.models import User
 
 
+def _optional_header(name: str, description: str) -> dict:
+    parameter = {"name": name, "in": "header", "required": False, "description": description}
+    return {**parameter, "schema": {"type": "string"}}
+
+
+# The headers the helpers below read, as OpenAPI parameters of the views that use them.
+IF_NONE_MATCH = _optional_header(
+    "If-None-Match", "An ETag you hold: 304 (no body) while it is still current"
+)
+IF_MATCH = _optional_header(
+    "If-Match", "The ETag you read: 412 if the profile changed since (optional)"
+)
+
+
 def etag_headers(user: User) -> dict[str, str]:
     return {"ETag": f'"{user.etag}"'}
 

@@ -17,15 +17,31 @@ PROBLEM_TYPE_PREFIX = "urn:portrait:problem:"
 
 
 class ProblemSchema(ma.Schema):
-    """RFC 9457 problem details (documents every error response in the OpenAPI spec)."""
+    """RFC 9457 problem details (documents every error response in the OpenAPI spec). The
+    members below are the ones the API sends; others may come (RFC 9457 lets problem types
+    add members), so clients must not refuse unknown ones (INCLUDE: additionalProperties)."""
 
-    type = ma.fields.String(metadata={"description": "Problem type URI"})
-    title = ma.fields.String()
-    status = ma.fields.Integer()
-    detail = ma.fields.String()
+    class Meta:
+        unknown = ma.INCLUDE
+
+    type = ma.fields.String(
+        required=True, metadata={"description": "urn:portrait:problem:<name>, or about:blank"}
+    )
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(metadata={"description": "What happened, for people"})
     errors = ma.fields.Dict(
         keys=ma.fields.String(),
-        metadata={"description": "Per-field messages (validation errors)"},
+        metadata={"description": "Per-field messages (validation errors, conflicts)"},
+    )
+    labels = ma.fields.List(
+        ma.fields.String(),
+        metadata={"description": "avatar-rejected: what the nudity detector saw"},
+    )
+    checks = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.String(),
+        metadata={"description": "readyz: each dependency's state (ok, unavailable...)"},
     )
 
 

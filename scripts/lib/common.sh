@@ -149,3 +149,20 @@ ensure_tool() {
     fi
     echo "$dir/bin"
 }
+
+# The client-contract suite's tools (tests/contract): Redocly, tsc and tsx from npm
+# (tools/contract/package-lock.json), and openapi-generator-cli, whose version is
+# tools/contract/package.json's config.openapi_generator, from Maven Central into .cache/contract
+# (run with the installed Java 17).
+CONTRACT_DIR="$ROOT/tools/contract"
+ensure_contract_tools() {
+    run_if_changed npm-contract "tools/contract/package.json tools/contract/package-lock.json" \
+        bash -c "cd '$CONTRACT_DIR' && npm ci --no-audit --no-fund --loglevel=error"
+    local version
+    version="$(node -p "require('$CONTRACT_DIR/package.json').config.openapi_generator")"
+    local jar="$ROOT/.cache/contract/openapi-generator-cli-$version.jar"
+    [[ -f "$jar" ]] && return 0
+    log "fetching openapi-generator-cli $version from Maven Central"
+    mvn -q -B dependency:copy -Dartifact="org.openapitools:openapi-generator-cli:$version" \
+        -DoutputDirectory="$ROOT/.cache/contract" >&2
+}

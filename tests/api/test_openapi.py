@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -121,3 +122,91 @@ def test_default_avatar_is_documented_with_its_shape(spec, client, auth):
     assert set(documented["required"]) == set(sent) == {"urls", "default"}
     assert documented["properties"]["default"]["type"] == "boolean" and sent["default"] is True
     assert documented["properties"]["urls"]["additionalProperties"]["type"] == "string"
+
+
+# --- the contract generated clients rely on (tests/contract runs the generators) ----------
+METHODS = {"get", "put", "post", "patch", "delete"}
+PUBLIC = {"signup", "login", "listProfiles", "readProfile", "health", "readiness"}
+PUBLIC |= {"readMedia", "readDefaultAvatar"}
+
+
+def _operations(spec) -> dict[str, dict]:
+    return {
+        op["operationId"]: op
+        for path in spec["paths"].values()
+        for method, op in path.items()
+        if method in METHODS
+    }
+
+
+@pytest.mark.parametrize(
+    ("schema", "target"), [("Me", "Avatar"), ("PublicProfile", "PublicAvatar")]
+)
+def test_avatar_is_a_nullable_reference(spec, schema, target):
+    """The reference or only null: what Kotlin, Swift, TypeScript and Python generators all
+    read as optional (apispec's anyOf [nullable object, $ref] made them non-null or untyped)."""
+    avatar = spec["components"]["schemas"][schema]["properties"]["avatar"]
+    assert avatar == {
+        "anyOf": [
+            {"$ref": f"#/components/schemas/{target}"},
+            {"type": "object", "nullable": True, "enum": [None]},
+        ]
+    }
+
+
+def test_problem_has_the_members_the_api_sends(spec, client, auth):
+    problem = spec["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status"}
+    assert problem.get("additionalProperties", True) is not False  # new members may come
+    account = auth.signup()
+    sent = client.patch("/api/v1/me", headers=account.headers, json={"handle": "x"}).get_json()
+    assert sent["errors"] and set(sent) <= set(problem["properties"])
+
+
+def test_conditional_headers_are_parameters_where_the_api_reads_them(spec):
+    operations = _operations(spec)
+    for operation_id, header in [
+        ("readMe", "If-None-Match"),
+        ("updateMe", "If-Match"),
+        ("readMedia", "If-None-Match"),
+        ("readDefaultAvatar", "If-None-Match"),
+    ]:
+        params = operations[operation_id]["parameters"]
+        assert {"name": header, "in": "header"}.items() <= params[0].items(), operation_id
+        assert params[0]["required"] is False, operation_id
+
+
+def test_upload_documents_one_content_type(spec):
+    body = _operations(spec)["uploadAvatar"]["requestBody"]
+    assert list(body["content"]) == ["multipart/form-data"]
+    assert body["content"]["multipart/form-data"]["schema"]["required"] == ["file"]
+
+
+def test_public_operations_say_so_and_the_others_name_their_credential(spec):
+    for operation_id, operation in _operations(spec).items():
+        if operation_id in PUBLIC:
+            assert operation["security"] == [], operation_id
+        else:
+            assert operation["security"], operation_id
+
+
+def test_retry_after_is_documented_on_429_and_503(spec):
+    responses = spec["components"]["responses"]
+    for name in ("TOO_MANY_REQUESTS", "SERVICE_UNAVAILABLE"):
+        assert responses[name]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+
+
+def test_media_responses_name_their_content_types(spec):
+    operations = _operations(spec)
+    assert set(operations["readMedia"]["responses"]["200"]["content"]) == {
+        "image/webp",
+        "image/jpeg",
+    }
+    assert list(operations["readDefaultAvatar"]["responses"]["200"]["content"]) == ["image/svg+xml"]
+
+
+def test_document_has_servers_a_licence_and_no_unused_schemas(spec):
+    assert spec["servers"] and spec["info"]["license"]["name"] == "AGPL-3.0-or-later"
+    text = json.dumps(spec["paths"]) + json.dumps(spec["components"])
+    for name in spec["components"]["schemas"]:
+        assert f'"#/components/schemas/{name}"' in text, f"{name} is never used"

@@ -92,7 +92,7 @@ def _deliver(pair: TokenPair, client: str, **extra) -> dict:
 @bp.response(201, AuthSchema)
 @bp.alt_response(409, response="CONFLICT")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(operationId="signup")
+@bp.doc(operationId="signup", security=[])
 def signup(data, client):
     """Create an account and start a session."""
     user, pair = accounts.signup(data=data, user_agent=_user_agent())
@@ -107,7 +107,7 @@ def signup(data, client):
 @bp.response(200, AuthSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")
-@bp.doc(operationId="login")
+@bp.doc(operationId="login", security=[])
 def login(data, client):
     """Log in with email and password and start a session."""
     user, pair = accounts.login(**data, user_agent=_user_agent())

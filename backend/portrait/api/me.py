@@ -8,7 +8,7 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_co
 from flask_smorest import Blueprint
 
 from portrait.extensions import wrong_password_limit
-from portrait.http import etag_headers, expected_version, not_modified
+from portrait.http import IF_MATCH, IF_NONE_MATCH, etag_headers, expected_version, not_modified
 from portrait.schemas.profile import MeSchema, PasswordChangeSchema, ProfileUpdateSchema
 from portrait.services import accounts, profiles
 
@@ -25,7 +25,7 @@ class Me(MethodView):
     @bp.response(200, MeSchema, headers=ETAG_HEADER)
     @bp.alt_response(304, description="Not modified (If-None-Match matched)")
     @bp.alt_response(401, response="UNAUTHORIZED")
-    @bp.doc(operationId="readMe", security=SECURITY)
+    @bp.doc(operationId="readMe", security=SECURITY, parameters=[IF_NONE_MATCH])
     def get(self):
         """Read your profile (with its ETag)."""
         cached = not_modified(current_user)
@@ -38,7 +38,7 @@ class Me(MethodView):
     @bp.alt_response(401, response="UNAUTHORIZED")
     @bp.alt_response(409, response="CONFLICT")
     @bp.alt_response(412, response="PRECONDITION_FAILED")
-    @bp.doc(operationId="updateMe", security=SECURITY)
+    @bp.doc(operationId="updateMe", security=SECURITY, parameters=[IF_MATCH])
     def patch(self, changes):
         """Edit your profile; send If-Match with the ETag to refuse lost updates."""
         user = profiles.update_profile(

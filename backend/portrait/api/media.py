@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
+from portrait.http import IF_NONE_MATCH
 from portrait.services import media
 
 bp = Blueprint("media", __name__, url_prefix="/media", description="Avatar files")
@@ -16,6 +17,14 @@ SAFE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
     "Cross-Origin-Resource-Policy": "same-site",
 }
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+ETAG_HEADER = {"ETag": {"description": "The file's hash", "schema": {"type": "string"}}}
+
+
+def _file_response(description: str, *content_types: str) -> dict:
+    """The 200 of a file endpoint with its content types (flask-smorest documents one, bare)."""
+    content = dict.fromkeys(content_types, BINARY)
+    return {"200": {"description": description, "content": content, "headers": ETAG_HEADER}}
 
 
 def _immutable(body: bytes | str, content_type: str, etag: str, *, public: bool) -> Response:
@@ -32,10 +41,15 @@ def _immutable(body: bytes | str, content_type: str, etag: str, *, public: bool)
 
 
 @bp.route("/<string:key>")
-@bp.response(200, content_type="image/webp", description="The file (WebP or JPEG)")
+@bp.response(200)
 @bp.alt_response(304, description="Not modified (If-None-Match matched)")
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(operationId="readMedia")
+@bp.doc(
+    operationId="readMedia",
+    security=[],
+    parameters=[IF_NONE_MATCH],
+    responses=_file_response("The file (WebP or JPEG)", "image/webp", "image/jpeg"),
+)
 def read_media(key):
     """One avatar file by its content-addressed key."""
     item = media.read_media(key=key)
@@ -43,9 +57,14 @@ def read_media(key):
 
 
 @bp.route("/default/<int:hue>/<string:text>.svg")
-@bp.response(200, content_type="image/svg+xml", description="Initials on a colour")
+@bp.response(200)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(operationId="readDefaultAvatar")
+@bp.doc(
+    operationId="readDefaultAvatar",
+    security=[],
+    parameters=[IF_NONE_MATCH],
+    responses=_file_response("Initials on a colour", "image/svg+xml"),
+)
 def read_default_avatar(hue, text):
     """The generated avatar of a profile without a picture (see `default_avatar`)."""
     svg = media.default_avatar_svg(hue_value=hue, text=text)

@@ -17,7 +17,7 @@ bp = Blueprint("profiles", __name__, url_prefix="/api/v1/profiles", description=
 @bp.route("")
 @bp.arguments(ProfileListQuerySchema, location="query")
 @bp.response(200, ProfilePageSchema)
-@bp.doc(operationId="listProfiles")
+@bp.doc(operationId="listProfiles", security=[])
 def list_profiles(query):
     """List profiles by handle, a page at a time (pass next_cursor back as cursor)."""
     page = profiles.list_profiles(
@@ -29,7 +29,7 @@ def list_profiles(query):
 @bp.route("/<string:handle>")
 @bp.response(200, PublicProfileSchema)
 @bp.alt_response(404, response="NOT_FOUND")
-@bp.doc(operationId="readProfile")
+@bp.doc(operationId="readProfile", security=[])
 def read_profile(handle):
     """Read a public profile by handle (case-insensitive); never shows the email."""
     return profiles.read_profile(handle=handle)

@@ -257,31 +257,24 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Problem: {
-            /** @description Problem type URI */
-            type?: string;
-            title?: string;
-            status?: number;
+            /** @description urn:portrait:problem:<name>, or about:blank */
+            type: string;
+            title: string;
+            status: number;
+            /** @description What happened, for people */
             detail?: string;
-            /** @description Per-field messages (validation errors) */
+            /** @description Per-field messages (validation errors, conflicts) */
             errors?: {
                 [key: string]: unknown;
             };
-        };
-        PaginationMetadata: {
-            /** @description Total number of items. */
-            total?: number;
-            /** @description Total number of pages. */
-            total_pages?: number;
-            /** @description First available page number. */
-            first_page?: number;
-            /** @description Last available page number. */
-            last_page?: number;
-            /** @description Current page number. */
-            page?: number;
-            /** @description Previous page number. */
-            previous_page?: number;
-            /** @description Next page number. */
-            next_page?: number;
+            /** @description avatar-rejected: what the nudity detector saw */
+            labels?: string[];
+            /** @description readyz: each dependency's state (ok, unavailable...) */
+            checks?: {
+                [key: string]: string;
+            };
+        } & {
+            [key: string]: unknown;
         };
         Health: {
             status?: string;
@@ -379,7 +372,7 @@ export interface components {
             bio: string;
             location: string;
             website: string;
-            avatar: (Record<string, never> | null) | components["schemas"]["Avatar"];
+            avatar: components["schemas"]["Avatar"] | (never | null);
             readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
@@ -451,7 +444,7 @@ export interface components {
             bio: string;
             location: string;
             website: string;
-            avatar: (Record<string, never> | null) | components["schemas"]["PublicAvatar"];
+            avatar: components["schemas"]["PublicAvatar"] | (never | null);
             readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
@@ -481,6 +474,8 @@ export interface components {
         /** @description Service Unavailable */
         SERVICE_UNAVAILABLE: {
             headers: {
+                /** @description Seconds to wait before retrying */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -499,6 +494,8 @@ export interface components {
         /** @description Too Many Requests */
         TOO_MANY_REQUESTS: {
             headers: {
+                /** @description Seconds to wait before retrying */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
@@ -709,7 +706,10 @@ export interface operations {
     readMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag you hold: 304 (no body) while it is still current */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -760,7 +760,10 @@ export interface operations {
     updateMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read: 412 if the profile changed since (optional) */
+                "If-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -880,8 +883,6 @@ export interface operations {
                     /** Format: binary */
                     file: string;
                 };
-                "application/octet-stream": string;
-                "image/*": string;
             };
         };
         responses: {
@@ -967,7 +968,10 @@ export interface operations {
     readMedia: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag you hold: 304 (no body) while it is still current */
+                "If-None-Match"?: string;
+            };
             path: {
                 key: string;
             };
@@ -978,9 +982,14 @@ export interface operations {
             /** @description The file (WebP or JPEG) */
             200: {
                 headers: {
+                    /** @description The file's hash */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/webp": string;
+                    "image/jpeg": string;
+                };
             };
             /** @description Not modified (If-None-Match matched) */
             304: {
@@ -996,7 +1005,10 @@ export interface operations {
     readDefaultAvatar: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An ETag you hold: 304 (no body) while it is still current */
+                "If-None-Match"?: string;
+            };
             path: {
                 hue: number;
                 text: string;
@@ -1008,9 +1020,13 @@ export interface operations {
             /** @description Initials on a colour */
             200: {
                 headers: {
+                    /** @description The file's hash */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "image/svg+xml": string;
+                };
             };
             404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
