@@ -46,13 +46,14 @@ def _init_extensions(app: Flask) -> None:
     # limits finds a storage by its URI scheme among the classes defined: this one defines
     # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
     from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401
-    from portrait.services import accounts, avatar, avatar_models, media_cleanup
+    from portrait.services import accounts, avatar, avatar_models, media, media_cleanup
     from portrait.services.health import add_readiness_check, check_database
     from portrait.services.sessions import init_jwt
 
     db.init_app(app, documents=[User, RefreshSession, Media, AvatarLease, ModerationEvent])
     add_readiness_check(app, "database", lambda: check_database(app))
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
+    media.init_app(app)  # the media store
     accounts.add_deletion_hook(app, avatar.delete_all_media)
     media_cleanup.init_app(app)
     api.init_app(app)

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response
-from mongoengine.errors import NotUniqueError
+from mongoengine.errors import NotUniqueError, OperationError
 from pymongo.errors import PyMongoError
 from werkzeug.exceptions import HTTPException
 
@@ -160,11 +160,19 @@ def handle_not_unique(error: NotUniqueError) -> Response:
     return handle_portrait_error(Conflict("The resource already exists."))
 
 
-def handle_database_down(error: PyMongoError | StorageError) -> Response:
+def handle_database_down(error: Exception) -> Response:
     # The one place storage trouble becomes a 503: services let it rise (or re-raise it
     # after cleaning up), so no request ends in a 500 because the database went away.
     log.error("database unavailable: %s: %s", type(error).__name__, error)
     return handle_portrait_error(DatabaseUnavailable("The database is unreachable; retry later."))
+
+
+def handle_wrapped(error: OperationError) -> Response:
+    # mongoengine wraps a server's OperationFailure (a timeout, an interrupted operation) in
+    # its OperationError: still the database failing. Its own OperationErrors are bugs: 500.
+    if isinstance(error.__context__, PyMongoError):
+        return handle_database_down(error)
+    return handle_unexpected(error)
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -179,4 +187,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(NotUniqueError, handle_not_unique)
     app.register_error_handler(PyMongoError, handle_database_down)
     app.register_error_handler(StorageError, handle_database_down)
+    app.register_error_handler(OperationError, handle_wrapped)  # NotUniqueError stays a 409
     app.register_error_handler(Exception, handle_unexpected)

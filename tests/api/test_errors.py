@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+from mongoengine.errors import NotUniqueError, OperationError
 from pymongo.errors import AutoReconnect, OperationFailure, ServerSelectionTimeoutError
 
 from portrait import errors, problems
@@ -127,3 +128,25 @@ def test_every_storage_error_is_a_503_from_one_handler(raising_app, error):
     response = raising_app.test_client().get("/boom")
     body = assert_problem(response, 503)
     assert body["type"].endswith("database-unavailable") and response.headers["Retry-After"]
+
+
+def wrapped_by_mongoengine(error: Exception) -> OperationError:
+    """What mongoengine raises for a server's OperationFailure: its own error, in the except."""
+    try:
+        try:
+            raise error
+        except OperationFailure as failure:
+            raise OperationError(f"Update failed ({failure})")  # noqa: B904  (as mongoengine)
+    except OperationError as wrapped:
+        return wrapped
+
+
+def test_a_server_failure_mongoengine_wraps_is_a_503_but_its_own_errors_are_500(raising_app):
+    raising_app.config["RAISE"] = wrapped_by_mongoengine(
+        OperationFailure("operation exceeded time")
+    )
+    assert_problem(raising_app.test_client().get("/boom"), 503)
+    raising_app.config["RAISE"] = OperationError("No update parameters, would remove data")
+    assert_problem(raising_app.test_client().get("/boom"), 500)
+    raising_app.config["RAISE"] = NotUniqueError("Tried to save duplicate unique keys")
+    assert_problem(raising_app.test_client().get("/boom"), 409)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from html import escape
 
-from flask import current_app
+from flask import Flask, current_app
 
 from portrait.errors import NotFound
 from portrait.imaging.variants import SQUARE_NAMES
@@ -19,9 +19,12 @@ KEY_PATTERN = re.compile(r"^[0-9a-f]{64}\.(webp|jpg)$")
 DEFAULT_SIZES = SQUARE_NAMES  # one SVG scales to all; no JPEG fallback needed
 
 
+def init_app(app: Flask) -> None:
+    app.extensions[STORE] = MongoMediaStore()  # tests may put another store in its place
+
+
 def store() -> MediaStore:
-    """The app's media store (tests may put another one in `app.extensions[STORE]`)."""
-    return current_app.extensions.setdefault(STORE, MongoMediaStore())
+    return current_app.extensions[STORE]
 
 
 def read_media(*, key: str) -> MediaItem:
