@@ -26,6 +26,10 @@ OPTIONS: dict[str, str] = {
     "nudity_threshold": "MODELS_NUDITY_THRESHOLD: score at which an explicit label counts.",
     "nudity_labels": "MODELS_NUDITY_LABELS: comma-separated NudeNet labels that count as explicit.",
     "preload": "MODELS_PRELOAD: load every model when the app is created (else on first use).",
+    "stages_file": "MODELS_STAGES_FILE: the stages file (champion/candidate/retired); "
+    "empty = backend/portrait_models/stages.json.",
+    "reports_dir": "MODELS_REPORTS_DIR: where evaluation reports live; "
+    "empty = backend/portrait_models/reports.",
 }
 
 
@@ -43,6 +47,8 @@ class Settings:
     nudity_threshold: float = 0.25
     nudity_labels: tuple[str, ...] = EXPLICIT_LABELS
     preload: bool = True
+    stages_file: str = ""
+    reports_dir: str = ""
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

@@ -26,16 +26,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))  # tests.models.photos builds the sample images
 
 from portrait_models import create_app, pipelines  # noqa: E402
 from portrait_models.config import EXPLICIT_LABELS  # noqa: E402
 from portrait_models.decoding import decode  # noqa: E402
-from tests.models.photos import composite, encode, photo, resized  # noqa: E402
+from portrait_models.lifecycle.samples import composite, encode, photo, resized, safe_images  # noqa: E402
 
 GUNICORN_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
 ENDPOINTS = {
@@ -182,27 +180,6 @@ def bench_throughput(data: dict[str, bytes], seconds: float) -> None:
                 say(f"{workers} worker(s)  {endpoint:17} {kind:9} {rate:7.1f} images/s")
         finally:
             stop(process)
-
-
-def safe_images() -> dict[str, np.ndarray]:
-    names = ["astronaut", "camera", "coffee", "chelsea", "rocket", "hubble_deep_field"]
-    names += ["retina", "immunohistochemistry", "coins", "moon", "page", "text", "cell"]
-    names += ["brick", "grass", "gravel", "clock", "logo", "horse", "colorwheel"]
-    found: dict[str, np.ndarray] = {}
-    for name in names:
-        pixels = photo(name)
-        h, w = pixels.shape[:2]
-        found[name] = pixels
-        found[name + " flipped"] = np.ascontiguousarray(pixels[:, ::-1])
-        found[name + " cropped"] = np.ascontiguousarray(pixels[h // 4 :, w // 6 : w - w // 6])
-        found[name + " x2"] = resized(pixels, w * 2, h * 2)
-    for frame in [(1600, 900), (900, 1600), (2000, 1000)]:
-        for scale in (0.7, 1.0, 1.4):
-            for at in [(0.0, 0.5), (0.5, 0.5), (1.0, 0.0)]:
-                for background in ("rocket", "coffee", "chelsea"):
-                    key = f"astronaut in {background} {frame} x{scale} at {at}"
-                    found[key] = composite(frame, scale, at, background)[0]
-    return found
 
 
 def bench_false_positives() -> None:
