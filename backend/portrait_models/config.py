@@ -30,6 +30,8 @@ OPTIONS: dict[str, str] = {
     "empty = backend/portrait_models/stages.json.",
     "reports_dir": "MODELS_REPORTS_DIR: where evaluation reports live; "
     "empty = backend/portrait_models/reports.",
+    "realfaces_dir": "MODELS_EVAL_REALFACES: the real-face evaluation set; "
+    "empty = ../shared/eval/realfaces beside the repository.",
 }
 
 
@@ -49,6 +51,7 @@ class Settings:
     preload: bool = True
     stages_file: str = ""
     reports_dir: str = ""
+    realfaces_dir: str = ""
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:

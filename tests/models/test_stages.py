@@ -101,5 +101,8 @@ def test_catalog_shows_each_versions_stage(models_client):
     for entry in models.values():
         assert entry["champion"] == "1.0.0"
         assert entry["stages"]["1.0.0"]["stage"] == "champion"
+        report = entry["stages"]["1.0.0"]["report"]  # why it serves: its measured numbers
+        assert report["metrics"] and report["datasets"]["realfaces"] == 36
+        assert report["report"].endswith(f"{entry['name']}-1.0.0.json")
     body = models_client.post("/v1/models/smart-crop/predict", data=jpeg("astronaut")).get_json()
     assert body["metadata"]["version"] == models["smart-crop"]["champion"]

@@ -34,6 +34,7 @@ def headline(report: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     return {
         "metrics": report["metrics"],
+        "latency_ratio_to_full_decode": report["latency"]["ratio_to_full_decode"],
         "created_at": report["created_at"],
         "datasets": {name: d["items"] for name, d in report["datasets"].items()},
         "report": f"backend/portrait_models/reports/{report['model']}-{report['version']}.json",

@@ -81,6 +81,8 @@ def with_champion(
         raise StagesError("say who and why (--by, --why): the history keeps both")
     if name not in stages.models:
         raise StagesError(f"{name} is not in the stages file")
+    if stages.stage(name, version) is None:
+        raise StagesError(f"{name} {version} has no stage: add it to the stages file as candidate")
     previous = stages.champion(name)
     if previous == version:
         raise StagesError(f"{name} {version} is already the champion")
