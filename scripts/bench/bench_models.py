@@ -93,6 +93,25 @@ def bench_in_process(data: dict[str, bytes], iterations: int) -> None:
         for endpoint in ENDPOINTS:
             samples = timed(lambda e=endpoint, i=image: run(e, i), iterations)
             say(f"{endpoint:17} {size:19} {summary(samples)}")
+    bench_crop_versions(registry, settings, data, iterations)
+
+
+def bench_crop_versions(registry, settings, data: dict[str, bytes], iterations: int) -> None:
+    """Every smart-crop version on the same decoded images and NudeNet detections (as the
+    pipeline runs it), as a ratio to the champion's time in the same run."""
+    champion = registry.get("smart-crop")
+    say(f"== smart-crop versions, crop step only, ratio to the champion {champion.version}")
+    for size, image in data.items():
+        decoded = decode(image, max_pixels=settings.max_pixels, decode_size=settings.decode_size)
+        found = registry.get("nudity-detection").predict(decoded)["detections"]
+        medians = {}
+        for model in [m for m in registry.all() if m.name == "smart-crop"]:
+            call = lambda m=model, i=decoded, f=found: m.predict(i, detections=f)  # noqa: E731
+            samples = timed(call, iterations)
+            medians[model.version] = statistics.median(samples)
+        ratios = "  ".join(f"{v}: {t / medians[champion.version]:.2f}x"
+                           for v, t in sorted(medians.items()))  # fmt: skip
+        say(f"{size:19} {ratios}")
 
 
 def free_port() -> int:

@@ -72,8 +72,8 @@ def test_a_bad_stages_file_stops_the_start_with_a_clear_message(tmp_path):
 
 
 def test_the_served_champion_must_be_one_this_process_has(tmp_path):
-    path = _stages(tmp_path, {"1.0.0": "retired", "2.0.0": "champion"})
-    with pytest.raises(ValueError, match="champion 2.0.0"):
+    path = _stages(tmp_path, {"1.0.0": "retired", "2.0.0": "candidate", "3.0.0": "champion"})
+    with pytest.raises(ValueError, match="champion 3.0.0"):
         create_app({"stages_file": str(path), "preload": False, "enabled_models": ("smart-crop",)})
 
 

@@ -22,13 +22,14 @@ class Rule:
 
 
 LATENCY = "latency.ratio_to_full_decode"
+REAL_PHOTO = 0.04  # one photo of the 33-36 each real-face metric applies to (1/33 = 0.0303)
 
 RULES: dict[str, tuple[Rule, ...]] = {
     "smart-crop": (
         Rule("composites.kept", True, 0.98, 0.02),
-        Rule("realfaces.main_kept", True, 0.97, 0.03),
-        Rule("realfaces.framed", True, 0.97, 0.03),
-        Rule("realfaces.no_face_sliced", True, 0.97, 0.03),
+        Rule("realfaces.main_kept", True, 0.97, REAL_PHOTO),
+        Rule("realfaces.framed", True, 0.97, REAL_PHOTO),
+        Rule("realfaces.no_face_sliced", True, 0.97, REAL_PHOTO),
         Rule("realfaces.group_kept", True, 0.80, 0.0),
         Rule(LATENCY, False, None, 0.25, relative=True),
     ),

@@ -6,11 +6,12 @@ from portrait_models.config import Settings
 from portrait_models.lifecycle import reports, stages
 from portrait_models.models.nudity import NudityDetection
 from portrait_models.models.smart_crop import SmartCrop
+from portrait_models.models.smart_crop2 import SmartCrop2
 from portrait_models.nudenet_onnx import NudeNetDetector
 from portrait_models.registry import Registry
 
 # Every version of a model stays here (callable pinned); stages.json says which one serves.
-FACTORIES = {NudityDetection.name: [NudityDetection], SmartCrop.name: [SmartCrop]}
+FACTORIES = {NudityDetection.name: [NudityDetection], SmartCrop.name: [SmartCrop, SmartCrop2]}
 
 
 def build_registry(settings: Settings) -> Registry:
