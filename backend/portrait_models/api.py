@@ -6,13 +6,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from portrait_models import pipelines
 from portrait_models.config import Settings
 from portrait_models.decoding import DecodedImage, decode
 from portrait_models.errors import ModelNotReady, ServiceError
 from portrait_models.registry import Model, Option, Registry, parse_options
+from portrait_models.shadow import Shadow
 
 bp = Blueprint("models", __name__)
 
@@ -25,6 +26,7 @@ class Service:
 
     settings: Settings
     registry: Registry
+    shadow: Shadow | None = None
 
 
 def _service() -> Service:
@@ -61,9 +63,13 @@ def predict(name: str, version: str | None = None):
     started = time.perf_counter()
     model = _service().registry.get(name, version)
     options = parse_options(model, request.args)
-    result = _run(model, _decoded_body(), options)
+    image = _decoded_body()
+    result = _run(model, image, options)
     metadata = {"model": model.name, "version": model.version, "duration_ms": _ms(started)}
-    return jsonify(result=result, metadata=metadata)
+    response = jsonify(result=result, metadata=metadata)
+    if version is None:  # the champion answered: a candidate may shadow it
+        _shadow_after(response, [(name, image, options, result, metadata["duration_ms"])])
+    return response
 
 
 @bp.post("/v1/pipelines/avatar")
@@ -77,9 +83,38 @@ def avatar_pipeline():
     if unknown:
         raise ServiceError(f"unknown option(s) {', '.join(unknown)}; known: aspect")
     aspect = AVATAR_OPTIONS["aspect"].parse("aspect", request.args.get("aspect", "1.0"))
-    envelope = pipelines.avatar(registry, _decoded_body(), aspect=aspect)
+    image = _decoded_body()
+    envelope = pipelines.avatar(registry, image, aspect=aspect)
     envelope["metadata"]["duration_ms"] = _ms(started)
-    return jsonify(envelope)
+    response = jsonify(envelope)
+    result, timings = envelope["result"], envelope["metadata"]["models"]
+    samples = [("nudity-detection", image, {}, result["moderation"],
+                timings["moderation"]["duration_ms"])]  # fmt: skip
+    if result["crop"] is not None:
+        options = {"aspect": aspect, "detections": result["moderation"]["detections"]}
+        samples.append(("smart-crop", image, options, result["crop"],
+                        timings["crop"]["duration_ms"]))  # fmt: skip
+    _shadow_after(response, samples)
+    return response
+
+
+@bp.get("/v1/models/<name>/shadow")
+def shadow_summary(name: str):
+    """How a shadow candidate agrees with the champion on this process's real requests."""
+    service = _service()
+    champion = service.registry.get(name)  # 404 for an unknown model
+    summary = service.shadow.summary(name) if service.shadow else None
+    return jsonify(model=name, champion=champion.version, shadow=summary)
+
+
+def _shadow_after(response: Response, samples: list[tuple]) -> None:
+    """Offer the samples once the answer has been sent (the response is closed)."""
+    shadow = _service().shadow
+    if shadow is None:
+        return
+    response.call_on_close(
+        lambda: [shadow.offer(n, i, o, r, ms / 1000) for n, i, o, r, ms in samples]
+    )
 
 
 @bp.get("/healthz")

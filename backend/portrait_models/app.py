@@ -12,6 +12,7 @@ from portrait_models.api import Service, bp
 from portrait_models.config import Settings
 from portrait_models.errors import register_error_handlers
 from portrait_models.models import build_registry
+from portrait_models.shadow import Shadow, parse
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_bytes
     app.json.sort_keys = False
     registry = build_registry(settings)
-    app.extensions["portrait_models"] = Service(settings=settings, registry=registry)
+    targets = parse(settings.shadow)
+    shadow = Shadow(registry, targets, settings.shadow_rate) if targets else None
+    app.extensions["portrait_models"] = Service(settings=settings, registry=registry, shadow=shadow)
     register_error_handlers(app)
     app.register_blueprint(bp)
     if settings.preload:

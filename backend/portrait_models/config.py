@@ -26,6 +26,15 @@ OPTIONS: dict[str, str] = {
     "nudity_threshold": "MODELS_NUDITY_THRESHOLD: score at which an explicit label counts.",
     "nudity_labels": "MODELS_NUDITY_LABELS: comma-separated NudeNet labels that count as explicit.",
     "preload": "MODELS_PRELOAD: load every model when the app is created (else on first use).",
+    "stages_file": "MODELS_STAGES_FILE: the stages file (champion/candidate/retired); "
+    "empty = backend/portrait_models/stages.json.",
+    "reports_dir": "MODELS_REPORTS_DIR: where evaluation reports live; "
+    "empty = backend/portrait_models/reports.",
+    "shadow": "MODELS_SHADOW: comma-separated name@version candidates that also get a sample of "
+    "real requests after the answer is sent (e.g. smart-crop@2.0.0).",
+    "shadow_rate": "MODELS_SHADOW_RATE: share of requests (0-1) sent to the shadow candidates.",
+    "realfaces_dir": "MODELS_EVAL_REALFACES: the real-face evaluation set; "
+    "empty = ../shared/eval/realfaces beside the repository.",
 }
 
 
@@ -43,6 +52,11 @@ class Settings:
     nudity_threshold: float = 0.25
     nudity_labels: tuple[str, ...] = EXPLICIT_LABELS
     preload: bool = True
+    stages_file: str = ""
+    reports_dir: str = ""
+    realfaces_dir: str = ""
+    shadow: tuple[str, ...] = ()
+    shadow_rate: float = 0.1
 
     @classmethod
     def load(cls, overrides: dict[str, Any] | None = None) -> Settings:
@@ -64,6 +78,8 @@ class Settings:
         for name in ("ort_threads", "cv_threads", "max_bytes", "max_pixels"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
+        if not 0.0 <= self.shadow_rate <= 1.0:
+            raise ValueError("MODELS_SHADOW_RATE must be within [0, 1]")
         if self.decode_size < 320 or self.face_size < 200:
             raise ValueError("MODELS_DECODE_SIZE must be >= 320 and MODELS_FACE_SIZE >= 200")
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from portrait_models.decoding import DecodedImage
 from portrait_models.errors import BadOption, UnknownModel
+from portrait_models.lifecycle.stages import Stages
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,40 @@ def parse_options(model: Model, query: Mapping[str, str]) -> dict[str, Any]:
 
 
 class Registry:
-    def __init__(self, models: Iterable[Model]) -> None:
+    """The served versions, and which one answers ``predict`` without a version: the
+    champion of the stages file, never merely the newest."""
+
+    def __init__(
+        self,
+        models: Iterable[Model],
+        stages: Stages,
+        headlines: Mapping[tuple[str, str], dict[str, Any]] | None = None,
+    ) -> None:
         self._models: dict[str, dict[str, Model]] = {}
         for model in models:
             self._models.setdefault(model.name, {})[model.version] = model
+        self._stages = stages
+        self._headlines = dict(headlines or {})
+        for name, versions in self._models.items():
+            unstaged = sorted(v for v in versions if stages.stage(name, v) is None)
+            if unstaged:  # a version nobody reviewed into a stage must not serve
+                raise ValueError(f"{name} {unstaged} have no stage in the stages file")
+            if stages.champion(name) not in versions:
+                raise ValueError(f"{name}: champion {stages.champion(name)} is not served")
 
     def get(self, name: str, version: str | None = None) -> Model:
-        """The pinned ``version``, or the latest one; UnknownModel (404) when absent."""
+        """The pinned ``version``, or the champion; UnknownModel (404) when absent."""
         versions = self._models.get(name)
         if not versions:
             raise UnknownModel(f"no model named {name!r}; see GET /v1/models")
         if version is None:
-            return versions[max(versions, key=_version_key)]
+            return versions[self._stages.champion(name)]
         if version not in versions:
             raise UnknownModel(f"{name} has no version {version!r}; it has {sorted(versions)}")
         return versions[version]
+
+    def stage(self, name: str, version: str) -> str | None:
+        return self._stages.stage(name, version)
 
     def all(self) -> list[Model]:
         return [model for versions in self._models.values() for model in versions.values()]
@@ -91,32 +111,37 @@ class Registry:
         return all(model.loaded for model in self.all())
 
     def catalog(self) -> list[dict[str, Any]]:
-        return [_entry(versions) for versions in self._models.values()]
+        return [self._entry(name, versions) for name, versions in self._models.items()]
+
+    def _entry(self, name: str, versions: dict[str, Model]) -> dict[str, Any]:
+        champion = versions[self._stages.champion(name)]
+        ordered = sorted(versions, key=_version_key)
+        return {
+            "name": name,
+            "champion": champion.version,
+            "latest": ordered[-1],
+            "versions": ordered,
+            "stages": {
+                v: {"stage": self.stage(name, v), "report": self._headlines.get((name, v))}
+                for v in ordered
+            },
+            "description": champion.description,
+            "license": champion.license,
+            "input": champion.input,
+            "options": {
+                key: {
+                    "type": option.type.__name__,
+                    "default": option.default,
+                    "minimum": option.minimum,
+                    "maximum": option.maximum,
+                    "description": option.description,
+                }
+                for key, option in champion.options.items()
+            },
+            "output": champion.output,
+            "predict": f"/v1/models/{name}/predict",
+        }
 
 
 def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in version.split("."))
-
-
-def _entry(versions: dict[str, Model]) -> dict[str, Any]:
-    latest = versions[max(versions, key=_version_key)]
-    return {
-        "name": latest.name,
-        "latest": latest.version,
-        "versions": sorted(versions, key=_version_key),
-        "description": latest.description,
-        "license": latest.license,
-        "input": latest.input,
-        "options": {
-            name: {
-                "type": option.type.__name__,
-                "default": option.default,
-                "minimum": option.minimum,
-                "maximum": option.maximum,
-                "description": option.description,
-            }
-            for name, option in latest.options.items()
-        },
-        "output": latest.output,
-        "predict": f"/v1/models/{latest.name}/predict",
-    }

@@ -28,7 +28,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +39,7 @@ from benchlib import against_decode, free_port, pillow_decode, say, stop, timed 
 from portrait_models import create_app, pipelines  # noqa: E402
 from portrait_models.config import EXPLICIT_LABELS  # noqa: E402
 from portrait_models.decoding import decode  # noqa: E402
-from tests.models.photos import composite, encode, photo, resized  # noqa: E402
+from portrait_models.lifecycle.samples import composite, encode, photo, resized, safe_images  # noqa: E402
 
 GUNICORN_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
 ENDPOINTS = {
@@ -79,6 +78,25 @@ def bench_in_process(data: dict[str, bytes], iterations: int) -> None:
         for endpoint in ENDPOINTS:
             timing = against_decode(lambda e=endpoint, i=image: run(e, i), image, iterations)
             say(f"{endpoint:17} {size:19} {timing}")
+    bench_crop_versions(registry, settings, data, iterations)
+
+
+def bench_crop_versions(registry, settings, data: dict[str, bytes], iterations: int) -> None:
+    """Every smart-crop version on the same decoded images and NudeNet detections (as the
+    pipeline runs it), as a ratio to the champion's time in the same run."""
+    champion = registry.get("smart-crop")
+    say(f"== smart-crop versions, crop step only, ratio to the champion {champion.version}")
+    for size, image in data.items():
+        decoded = decode(image, max_pixels=settings.max_pixels, decode_size=settings.decode_size)
+        found = registry.get("nudity-detection").predict(decoded)["detections"]
+        medians = {}
+        for model in [m for m in registry.all() if m.name == "smart-crop"]:
+            call = lambda m=model, i=decoded, f=found: m.predict(i, detections=f)  # noqa: E731
+            samples = timed(call, iterations)
+            medians[model.version] = statistics.median(samples)
+        ratios = "  ".join(f"{v}: {t / medians[champion.version]:.2f}x"
+                           for v, t in sorted(medians.items()))  # fmt: skip
+        say(f"{size:19} {ratios}")
 
 
 def start_gunicorn(workers: int) -> tuple[subprocess.Popen, str]:
@@ -157,27 +175,6 @@ def bench_throughput(data: dict[str, bytes], seconds: float, iterations: int) ->
                     f"   = {ratio:5.3f} x decode rate")  # fmt: skip
         finally:
             stop(process)
-
-
-def safe_images() -> dict[str, np.ndarray]:
-    names = ["astronaut", "camera", "coffee", "chelsea", "rocket", "hubble_deep_field"]
-    names += ["retina", "immunohistochemistry", "coins", "moon", "page", "text", "cell"]
-    names += ["brick", "grass", "gravel", "clock", "logo", "horse", "colorwheel"]
-    found: dict[str, np.ndarray] = {}
-    for name in names:
-        pixels = photo(name)
-        h, w = pixels.shape[:2]
-        found[name] = pixels
-        found[name + " flipped"] = np.ascontiguousarray(pixels[:, ::-1])
-        found[name + " cropped"] = np.ascontiguousarray(pixels[h // 4 :, w // 6 : w - w // 6])
-        found[name + " x2"] = resized(pixels, w * 2, h * 2)
-    for frame in [(1600, 900), (900, 1600), (2000, 1000)]:
-        for scale in (0.7, 1.0, 1.4):
-            for at in [(0.0, 0.5), (0.5, 0.5), (1.0, 0.0)]:
-                for background in ("rocket", "coffee", "chelsea"):
-                    key = f"astronaut in {background} {frame} x{scale} at {at}"
-                    found[key] = composite(frame, scale, at, background)[0]
-    return found
 
 
 def bench_false_positives() -> None:

@@ -6,12 +6,8 @@ import numpy as np
 import pytest
 
 from portrait_models.decoding import decode
+from portrait_models.lifecycle.samples import BACKGROUNDS, FRAMES, POSITIONS, framing_composites
 from tests.models.photos import NO_FACE_PHOTOS, composite, contains, encode, jpeg, photo
-
-POSITIONS = [(0.0, 0.5), (0.15, 0.2), (0.85, 0.8), (1.0, 0.5), (0.5, 1.0), (0.5, 0.0)]
-SCALES = [0.7, 1.0, 1.4]
-FRAMES = {"wide": [(1600, 900), (2000, 1000)], "tall": [(900, 1600), (1000, 1500)]}
-BACKGROUNDS = ["rocket", "coffee", "chelsea"]
 
 
 def _decoded(data: bytes):
@@ -34,16 +30,13 @@ def test_square_crop_keeps_the_whole_face_off_centre_at_least_95_percent(registr
     """The astronaut placed off-centre (edges, corners) at 3 sizes in real photos, as JPEG."""
     model = registry.get("smart-crop")
     whole, shares, cases = 0, [], 0
-    for i, frame in enumerate(FRAMES[orientation]):
-        for scale in SCALES:
-            for j, at in enumerate(POSITIONS):
-                pixels, face = composite(frame, scale, at, BACKGROUNDS[(i + j) % 3])
-                result = model.predict(_decoded(encode(pixels, quality=90)), aspect=1.0)
-                crop = result["crop"]
-                assert _inside(crop, *frame) and crop["width"] == crop["height"]
-                cases += 1
-                whole += contains(crop, face)
-                shares.append(face[3] / crop["height"])
+    for pixels, face, frame in framing_composites(orientation):
+        result = model.predict(_decoded(encode(pixels, quality=90)), aspect=1.0)
+        crop = result["crop"]
+        assert _inside(crop, *frame) and crop["width"] == crop["height"]
+        cases += 1
+        whole += contains(crop, face)
+        shares.append(face[3] / crop["height"])
     rate = whole / cases
     assert rate >= 0.95, f"whole face in {whole}/{cases} crops"
     # Framed like a portrait, not the largest square that happens to hold the face.

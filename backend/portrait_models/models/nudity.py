@@ -6,7 +6,7 @@ from typing import Any
 
 from portrait_models.config import Settings
 from portrait_models.decoding import DecodedImage
-from portrait_models.nudenet_onnx import LABELS, NudeNetDetector
+from portrait_models.nudenet_onnx import LABELS, MODEL_FILE, NudeNetDetector
 from portrait_models.registry import Option
 
 INPUT = "image bytes (JPEG, PNG, WebP, GIF, HEIC, AVIF) as the request body"
@@ -22,6 +22,7 @@ class NudityDetection:
     )
     license = "NudeNet code and 320n weights: AGPL-3.0 (github.com/notAI-tech/NudeNet)"
     input = INPUT
+    weights = (str(MODEL_FILE),)  # hashed into evaluation reports
     output = {
         "explicit": "bool",
         "reasons": "[label] policy labels at or above the threshold, highest score first",

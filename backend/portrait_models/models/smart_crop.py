@@ -11,7 +11,7 @@ from portrait_models.crop.geometry import Rect, to_pixels
 from portrait_models.crop.saliency import saliency_crop
 from portrait_models.decoding import DecodedImage
 from portrait_models.models.nudity import INPUT, detect
-from portrait_models.nudenet_onnx import NudeNetDetector
+from portrait_models.nudenet_onnx import MODEL_FILE, NudeNetDetector
 from portrait_models.registry import Option
 
 
@@ -30,6 +30,7 @@ class SmartCrop:
         "(BSD-style); uses NudeNet (AGPL-3.0) for FACE_* boxes"
     )
     input = INPUT
+    weights = (str(MODEL_FILE), face_detection.CASCADE_FILE)  # hashed into evaluation reports
     output = {
         "crop": "{x, y, width, height} of the requested aspect (+-1 px rounding)",
         "faces": "[{x, y, width, height, source}] the faces framed, largest first",

@@ -1,0 +1,1 @@
+"""The model lifecycle: stages (stages.json), evaluation reports, the promotion gate."""
