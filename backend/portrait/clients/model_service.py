@@ -93,7 +93,7 @@ class ModelServiceClient:
         content_type: str = "application/octet-stream",
         **options: Any,
     ) -> Prediction:
-        """Runs one model (latest version, or the pinned ``version``); options go in the query."""
+        """Runs one model (its champion, or the pinned ``version``); options go in the query."""
         path = f"/v1/models/{quote(name, safe='')}"
         if version is not None:
             path += f"/versions/{quote(str(version), safe='')}"
