@@ -27,7 +27,7 @@ def models_url(tmp_path_factory) -> str:
             try:
                 if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # still loading, or a busy box
                 pass
             time.sleep(0.1)
         else:
