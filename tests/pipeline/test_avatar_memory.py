@@ -55,12 +55,15 @@ def test_no_free_decode_slot_is_503_with_retry_after_and_changes_nothing(one_slo
     before = snapshot(account.user["id"])
     with one_slot_app.app_context(), decode_slot():  # another upload is decoding
         response = upload(client, account, images.jpeg((400, 300)))
+        # Refusals from the header need no slot: they are answered at once, not 503.
+        assert upload(client, account, b"not a picture").status_code == 415
+        assert upload(client, account, images.png_declaring(8000, 5125)).status_code == 413
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
     assert int(response.headers["Retry-After"]) > 0
     problem = response.get_json()
     assert problem["type"].endswith("decoders-busy") and "try again" in problem["detail"]
     assert snapshot(account.user["id"]) == before
-    # The slot is free again once that decode ends; a refusal gives its slot back too.
-    assert upload(client, account, b"not a picture").status_code == 415
+    # The slot is free again once that decode ends; a damaged picture gives its slot back.
+    assert upload(client, account, images.truncated_jpeg()).status_code == 422
     assert upload(client, account, images.jpeg((400, 300))).status_code == 200

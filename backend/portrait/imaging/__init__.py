@@ -4,7 +4,13 @@
 `ImagingError`; `render_variants` turns a master and a square crop into the served sizes.
 """
 
-from portrait.imaging.decode import Decoded, Limits, decode_upload, ensure_pillow_limit
+from portrait.imaging.decode import (
+    Decoded,
+    Limits,
+    decode_upload,
+    ensure_pillow_limit,
+    open_upload,
+)
 from portrait.imaging.errors import (
     CorruptImage,
     ImagingError,
@@ -43,6 +49,7 @@ __all__ = [
     "encode_master",
     "ensure_pillow_limit",
     "media_key",
+    "open_upload",
     "render_variants",
     "sha256_hex",
     "square_around",

@@ -3,7 +3,8 @@
 Two bounds: each decode is priced from the header and refused above AVATAR_DECODE_MAX_BYTES
 (imaging.budget, 413), and at most AVATAR_DECODES_PER_PROCESS decodes run at once in a
 process; the next waits up to AVATAR_DECODE_WAIT seconds for a slot, then gets 503 with
-Retry-After. Together they bound a worker's memory however many threads it serves.
+Retry-After (header refusals come first and never wait). Together they bound a worker's
+memory however many threads it serves.
 """
 
 from __future__ import annotations
@@ -74,8 +75,11 @@ def decode_slot() -> Iterator[None]:
 
 def decode(data: bytes) -> imaging.Decoded:
     """Accept + normalise, with imaging's reasons turned into API errors (415/413/422)."""
-    with decode_slot():
-        try:
+    try:
+        # The header checks (format, pixels, price) first, outside the slots: a refusal
+        # costs microseconds and must not wait behind other uploads' decodes, nor get a 503.
+        imaging.open_upload(data, limits())
+        with decode_slot():
             return imaging.decode_upload(data, limits())
-        except imaging.ImagingError as exc:
-            raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
+    except imaging.ImagingError as exc:
+        raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
