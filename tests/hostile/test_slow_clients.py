@@ -38,7 +38,7 @@ def api(tmp_path_factory):
             try:
                 requests.get(f"{base}/healthz", timeout=2)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # worker still booting
                 time.sleep(0.1)
         yield base
 
