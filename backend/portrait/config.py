@@ -61,6 +61,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("REQUEST_BODY_TIMEOUT", int, 30, "Seconds a request body may take to arrive (408)."),
     Option("AVATAR_MAX_BYTES", int, 10 * 1024 * 1024, "Largest avatar upload (else 413)."),
     Option("AVATAR_MAX_PIXELS", int, 40_000_000, "Most pixels an avatar upload may declare."),
+    Option("AVATAR_DECODE_MAX_BYTES", int, 256 << 20, "Most memory one upload's decode may take."),
+    Option("AVATAR_DECODES_PER_PROCESS", int, 1, "Uploads decoded at once per process."),
+    Option("AVATAR_DECODE_WAIT", int, 5, "Seconds an upload waits for a decode slot (then 503)."),
     Option("MEDIA_CLEANUP_INTERVAL", int, 3600, "Seconds between orphan-media passes; 0 = off."),
     Option("MODELS_TIMEOUT", int, 5, "Seconds to wait for the model service (then 503)."),
     Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
@@ -171,6 +174,8 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         "MAX_REQUEST_BYTES",
         "JSON_MAX_BYTES",
         "REQUEST_BODY_TIMEOUT",
+        "AVATAR_DECODE_MAX_BYTES",
+        "AVATAR_DECODES_PER_PROCESS",
     ):
         if values[name] <= 0:
             raise ConfigError(f"{name} must be positive")
@@ -178,6 +183,8 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         # The embedded store is in memory, per process and not thread-safe: in production it
         # would lose every account at a restart and diverge between gunicorn workers.
         raise ConfigError("MONGO_URI is required in production (the embedded store is for trying)")
+    if values["AVATAR_DECODE_WAIT"] < 0:
+        raise ConfigError("AVATAR_DECODE_WAIT must be 0 or more")
     if values["PROXY_HOPS"] < 0:
         raise ConfigError("PROXY_HOPS must be 0 or more")
     if not values["RATELIMIT_STORAGE_URI"]:

@@ -36,7 +36,12 @@ def _service() -> Service:
 def _decoded_body() -> DecodedImage:
     settings = _service().settings
     data = request.get_data(cache=False)  # 413 above MAX_CONTENT_LENGTH, before reading it all
-    return decode(data, max_pixels=settings.max_pixels, decode_size=settings.decode_size)
+    return decode(
+        data,
+        max_pixels=settings.max_pixels,
+        decode_size=settings.decode_size,
+        max_decode_bytes=settings.decode_max_bytes,
+    )
 
 
 def _ms(started: float) -> float:

@@ -21,6 +21,7 @@ OPTIONS: dict[str, str] = {
     "cv_threads": "MODELS_CV_THREADS: OpenCV threads per process (1 per worker).",
     "max_bytes": "MODELS_MAX_BYTES: largest request body in bytes (413 above).",
     "max_pixels": "MODELS_MAX_PIXELS: largest image in pixels, read from the header (413 above).",
+    "decode_max_bytes": "MODELS_DECODE_MAX_BYTES: most memory one image's decode may take (413).",
     "decode_size": "MODELS_DECODE_SIZE: decode JPEGs reduced so the short side stays >= this.",
     "face_size": "MODELS_FACE_SIZE: short side of the image the face detector scans.",
     "nudity_threshold": "MODELS_NUDITY_THRESHOLD: score at which an explicit label counts.",
@@ -46,6 +47,8 @@ class Settings:
     max_bytes: int = 20 * 1024 * 1024
     # Below Pillow's own bomb threshold (~89 MP) so Pillow never warns before we refuse.
     max_pixels: int = 64_000_000
+    # Priced from the header (decoding.decode_cost): a 40 MP RGBA PNG takes ~165 MB.
+    decode_max_bytes: int = 256 << 20
     decode_size: int = 640
     face_size: int = 400
     # Low on purpose: 320n's recall is poor (see docs/models.md "Moderation policy").
@@ -75,7 +78,7 @@ class Settings:
         if not 0.25 <= self.nudity_threshold <= 1.0:
             # NudeNet's own NMS drops every box under 0.25, so lower would mean nothing.
             raise ValueError("MODELS_NUDITY_THRESHOLD must be within [0.25, 1]")
-        for name in ("ort_threads", "cv_threads", "max_bytes", "max_pixels"):
+        for name in ("ort_threads", "cv_threads", "max_bytes", "max_pixels", "decode_max_bytes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be >= 1")
         if not 0.0 <= self.shadow_rate <= 1.0:

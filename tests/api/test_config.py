@@ -55,6 +55,9 @@ def test_development_generates_a_secret_with_a_warning(caplog):
         ({"RATELIMIT_ENABLED": "maybe"}, "RATELIMIT_ENABLED"),
         ({"COOKIE_SAMESITE": "None"}, "COOKIE_SAMESITE"),
         ({"PROXY_HOPS": "-1"}, "PROXY_HOPS"),
+        ({"AVATAR_DECODE_MAX_BYTES": "0"}, "AVATAR_DECODE_MAX_BYTES"),
+        ({"AVATAR_DECODES_PER_PROCESS": "0"}, "AVATAR_DECODES_PER_PROCESS"),
+        ({"AVATAR_DECODE_WAIT": "-1"}, "AVATAR_DECODE_WAIT"),
         (
             {
                 "PORTRAIT_ENV": "production",

@@ -106,3 +106,52 @@ def progressive_huge(side: int = 6000) -> bytes:
     for a whole-image coefficient buffer."""
     flat = Image.new("RGB", (side, side), (120, 140, 160))
     return encode(flat, "JPEG", quality=75, progressive=True)
+
+
+def flat_png(side: int, *, bit_depth: int = 8, colour: str = "RGBA") -> bytes:
+    """A legal side x side PNG of one colour, written row by row (never held decoded here):
+    a few hundred KB that decode to side² x 1-8 bytes. `colour`: L, P, RGB or RGBA."""
+    colour_type, channels = {"L": (0, 1), "RGB": (2, 3), "P": (3, 1), "RGBA": (6, 4)}[colour]
+    sample = b"\x9c\x40"[: bit_depth // 8] if colour != "P" else b"\x01"
+    row = b"\x00" + sample * (side * channels)
+    compressor = zlib.compressobj(9)
+    idat = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", side, side, bit_depth, colour_type, 0, 0, 0)
+    palette = _chunk(b"PLTE", bytes(range(256)) * 3) if colour == "P" else b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + palette
+        + _chunk(b"IDAT", idat)
+        + _chunk(b"IEND", b"")
+    )
+
+
+def flat(fmt: str, size: tuple[int, int], mode: str = "RGB", **options) -> bytes:
+    """A flat picture in any format Pillow writes (small files, full-size decodes)."""
+    colour = {"CMYK": (0, 255, 255, 0), "RGBA": (120, 140, 160, 200)}.get(mode, (120, 140, 160))
+    return encode(Image.new(mode, size, colour), fmt, **options)
+
+
+MEMORY_SIDE = 6300  # 39.7 MP: inside the 40 MP limit
+# Legal pictures whose decode is expensive in memory (tests/hostile/test_decode_memory.py,
+# scripts/bench/bench_decode_memory.py); each a few hundred KB to 2 MB.
+EXPENSIVE = {
+    "png-16-bit-grey-6300": lambda: flat_png(MEMORY_SIDE, bit_depth=16, colour="L"),
+    "png-palette-6300": lambda: flat_png(MEMORY_SIDE, colour="P"),
+    "png-rgba-6300": lambda: flat_png(MEMORY_SIDE, colour="RGBA"),
+    "png-16-bit-rgb-6300": lambda: flat_png(MEMORY_SIDE, bit_depth=16, colour="RGB"),
+    "png-16-bit-rgba-6300": lambda: flat_png(MEMORY_SIDE, bit_depth=16, colour="RGBA"),
+    "jpeg-cmyk-6300": lambda: flat("JPEG", (MEMORY_SIDE,) * 2, "CMYK", quality=90),
+    "jpeg-progressive-6000": progressive_huge,
+    "jpeg-progressive-444-6000": lambda: flat(
+        "JPEG", (6000, 6000), quality=75, progressive=True, subsampling=0
+    ),
+    "jpeg-progressive-cmyk-6300": lambda: flat(
+        "JPEG", (MEMORY_SIDE,) * 2, "CMYK", quality=75, progressive=True
+    ),
+    "heic-12mp": lambda: flat("HEIF", (4032, 3024), quality=50),
+    "heic-6000": lambda: flat("HEIF", (6000, 6000), quality=50),
+    "webp-12mp-rgba": lambda: flat("WEBP", (4032, 3024), "RGBA", quality=50),
+    "webp-6300": lambda: flat("WEBP", (MEMORY_SIDE,) * 2, quality=50),
+}

@@ -11,9 +11,6 @@ Before MAX_JPEG_SCANS, the 250 KB scan bomb took 27 s of CPU.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,50 +18,36 @@ import pytest
 from tests.hostile import bombs
 from tests.utils.auth import AuthActions
 from tests.utils.avatar import clean_answer, upload
+from tests.utils.peak_rss import run_in_child
 
 CPU_SECONDS = 5.0
 PEAK_RSS_MB = 300
 ADDRESS_SPACE_CAP = 3 << 30
-ROOT = Path(__file__).resolve().parents[2]
 
-CHILD = """
-import json, resource, sys, time
-resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
+IMPORTS = f"""
+import resource, time
+resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE_CAP}, {ADDRESS_SPACE_CAP}))
 from portrait import imaging
-data = open(sys.argv[1], "rb").read()
+"""
+BODY = """
 start = time.process_time()
 try:
     decoded = imaging.decode_upload(data)
     master = imaging.encode_master(decoded.image)
     side = min(decoded.image.size)
     variants = imaging.render_variants(decoded.image, imaging.Box(0, 0, side, side))
-    outcome = {{"ok": list(decoded.image.size), "bytes": [master, *[v.data for v in variants]]}}
-    outcome["bytes"] = [b.hex() for b in outcome["bytes"]]
+    outcome["ok"] = list(decoded.image.size)
+    outcome["bytes"] = [b.hex() for b in [master, *[v.data for v in variants]]]
 except imaging.ImagingError as exc:
-    outcome = {{"refused": type(exc).__name__, "message": str(exc)}}
+    outcome["refused"], outcome["message"] = type(exc).__name__, str(exc)
 outcome["cpu"] = time.process_time() - start
-# VmHWM: this process's own peak (ru_maxrss would carry the parent's across exec).
-hwm = next(l for l in open("/proc/self/status") if l.startswith("VmHWM:"))
-outcome["rss_mb"] = int(hwm.split()[1]) / 1024
-print(json.dumps(outcome))
 """
 
 
 def run_pipeline(data: bytes, tmp_path: Path) -> dict:
-    path = tmp_path / "upload.bin"
-    path.write_bytes(data)
-    script = CHILD.format(cap=ADDRESS_SPACE_CAP)
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    outcome = json.loads(result.stdout)
+    outcome = run_in_child(data, tmp_path, imports=IMPORTS, body=BODY)
     assert outcome["cpu"] < CPU_SECONDS, outcome["cpu"]
-    assert outcome["rss_mb"] < PEAK_RSS_MB, outcome["rss_mb"]
+    assert outcome["peak_mb"] < PEAK_RSS_MB, outcome["peak_mb"]
     return outcome
 
 

@@ -16,7 +16,7 @@ from portrait.imaging import (
     decode_upload,
     encode_master,
 )
-from portrait.imaging.color import BACKGROUND, flatten_reduced
+from portrait.imaging.color import BACKGROUND, shrink_in_bands, to_resizable
 from tests.utils import images
 
 
@@ -171,11 +171,22 @@ def test_large_transparent_images_are_flattened_in_bands_exactly_like_whole():
     rgba = Image.merge(
         "RGBA", (image, image.rotate(90), image.transpose(Image.Transpose.FLIP_TOP_BOTTOM), image)
     )
-    banded = flatten_reduced(rgba, 500)
+    banded = shrink_in_bands(rgba, 500)
     whole = Image.new("RGB", rgba.size, BACKGROUND)
     whole.paste(rgba, mask=rgba.getchannel("A"))
     assert banded.size == (500, 334)
     assert banded.tobytes() == whole.reduce(3).tobytes()
+
+
+@pytest.mark.parametrize("mode", ["I;16", "P", "1"])
+def test_16_bit_palette_and_bilevel_images_are_converted_in_bands_exactly_like_whole(mode):
+    grey = Image.linear_gradient("L").resize((1500, 1000))
+    image = grey.convert("RGB").convert("P") if mode == "P" else grey.convert(mode)
+    if mode == "I;16":
+        image = Image.eval(grey.convert("I"), lambda value: value * 257).convert("I;16")
+    banded = shrink_in_bands(image, 500)
+    assert banded.mode in ("L", "RGB") and banded.size == (500, 334)
+    assert banded.tobytes() == to_resizable(image).reduce(3).tobytes()
 
 
 def test_large_png_with_alpha_becomes_a_bounded_flat_master():

@@ -4,7 +4,13 @@
 `ImagingError`; `render_variants` turns a master and a square crop into the served sizes.
 """
 
-from portrait.imaging.decode import Decoded, Limits, decode_upload, ensure_pillow_limit
+from portrait.imaging.decode import (
+    Decoded,
+    Limits,
+    decode_upload,
+    ensure_pillow_limit,
+    open_upload,
+)
 from portrait.imaging.errors import (
     CorruptImage,
     ImagingError,
@@ -48,6 +54,7 @@ __all__ = [
     "media_key",
     "megabytes",
     "megapixels",
+    "open_upload",
     "render_variants",
     "sha256_hex",
     "square_around",

@@ -1,8 +1,8 @@
 """Any Pillow mode with any embedded ICC profile -> 8-bit sRGB RGB with no alpha.
 
-Two steps so the expensive part runs on the small image: `to_resizable` first turns modes
-Pillow cannot resample well (P, 1, 16-bit) into ones it can; the caller resizes; `to_srgb` then
-flattens alpha and converts colours.
+Two steps so the expensive part runs on the small image: `shrink_in_bands` first turns modes
+Pillow cannot resample well (P, 1, 16-bit, alpha) into ones it can while reducing, a band at a
+time; the caller resizes to the master; `to_srgb` then converts colours.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import io
 import logging
 
 from PIL import Image, ImageCms
+
+from portrait.imaging.budget import PLAIN_MODES, reduce_factor
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +47,30 @@ def _flatten(image: Image.Image) -> Image.Image:
     return flat
 
 
-def flatten_reduced(image: Image.Image, long_side: int) -> Image.Image:
-    """Flattens alpha and shrinks by the largest integer factor keeping the long side at least
-    `long_side`, a band of rows at a time.
+def shrink_in_bands(image: Image.Image, long_side: int) -> Image.Image:
+    """Any mode -> L, RGB or CMYK (palette expanded, 16-bit scaled, alpha flattened), shrunk
+    by the largest integer factor keeping the long side at least `long_side`.
 
-    Memory, not speed: flattening or resampling a 40 MP RGBA picture whole needs two more
-    full-size copies (~320 MB on top of the decoded 160 MB); bands need a few MB. Flattening
-    before averaging is also what premultiplied resampling would give.
+    Memory, not speed: converting a 40 MP picture whole makes full-size copies (a 16-bit one
+    went through two 160 MB `I` images; a palette one through a 160 MB RGBA one), so modes
+    that need converting go a band of rows at a time and only the reduced image is kept.
+    Flattening before averaging is also what premultiplied resampling would give.
     """
-    if image.mode not in ALPHA_MODES:
-        return image
-    factor = max(1, max(image.size) // long_side)
+    factor = reduce_factor(image.size, long_side)
+    if image.mode in PLAIN_MODES:
+        return image.reduce(factor) if factor > 1 else image
     width, height = image.size
-    out = Image.new("RGB", (-(-width // factor), -(-height // factor)))
     band = factor * max(1, 256 // factor)  # a multiple of the factor: boxes never straddle
+    mode = _plain(image.crop((0, 0, width, 1))).mode
+    out = Image.new(mode, (-(-width // factor), -(-height // factor)))
     for top in range(0, height, band):
-        flat = _flatten(image.crop((0, top, width, min(height, top + band))))
-        out.paste(flat.reduce(factor) if factor > 1 else flat, (0, top // factor))
+        part = _plain(image.crop((0, top, width, min(height, top + band))))
+        out.paste(part.reduce(factor) if factor > 1 else part, (0, top // factor))
     return out
+
+
+def _plain(image: Image.Image) -> Image.Image:
+    return _flatten(to_resizable(image))
 
 
 def _profile_mode_matches(profile: ImageCms.ImageCmsProfile, mode: str) -> bool:

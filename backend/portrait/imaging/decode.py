@@ -2,8 +2,10 @@
 
 Order matters for safety and speed:
 1. byte limit, then sniff the real format from the bytes (names and Content-Types lie);
-2. read only the header and refuse pixel bombs before any pixel is decoded;
-3. decode at reduced size where the codec can (JPEG DCT scaling), then resize to the master;
+2. read only the header and refuse pixel bombs, and pictures whose decode would need more
+   memory than the budget (`budget.decode_cost`), before any pixel is decoded;
+3. decode at reduced size where the codec can (JPEG DCT scaling), convert and shrink the rest
+   a band at a time (`color.shrink_in_bands`), then resize to the master;
 4. apply EXIF orientation and convert to sRGB RGB (`color.to_srgb`); drop every metadata block.
 """
 
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 import pillow_heif
 from PIL import ExifTags, Image, UnidentifiedImageError
 
-from portrait.imaging.color import flatten_reduced, to_resizable, to_srgb
+from portrait.imaging import budget
+from portrait.imaging.color import shrink_in_bands, to_srgb
 from portrait.imaging.errors import CorruptImage, TooLarge, TooSmall, UnsupportedFormat
 from portrait.imaging.variants import megabytes, megapixels
 
@@ -52,6 +55,7 @@ class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_pixels: int = 40_000_000
     master_size: int = 2048  # long side of the kept master
+    max_decode_bytes: int = 256 << 20  # memory one decode may take (budget.decode_cost)
 
 
 @dataclass(frozen=True)
@@ -97,7 +101,24 @@ def open_upload(data: bytes, limits: Limits) -> Image.Image:
         raise _too_many_pixels(limits)
     if min(width, height) < MIN_SIDE:
         raise TooSmall(f"The image must be at least {MIN_SIDE}×{MIN_SIDE} pixels.")
+    _check_decode_cost(image, data, limits)
     return image
+
+
+def _check_decode_cost(image: Image.Image, data: bytes, limits: Limits) -> None:
+    cost = decode_cost(image, data, limits)
+    if cost > limits.max_decode_bytes:
+        raise TooLarge(
+            f"Decoding this {budget.describe(image)} would take about {cost / 1e6:.0f} MB of "
+            f"memory; the limit is {limits.max_decode_bytes / 1e6:.0f} MB. Save it with fewer "
+            "pixels or as a JPEG."
+        )
+
+
+def decode_cost(image: Image.Image, data: bytes, limits: Limits) -> int:
+    """Bytes that decoding this opened (header-only) upload takes, the way we decode it."""
+    scale = _draft_scale(image.size, limits.master_size) if image.format in JPEG_FAMILY else 1
+    return budget.decode_cost(image, data, master_size=limits.master_size, draft_scale=scale)
 
 
 def _too_many_pixels(limits: Limits) -> TooLarge:
@@ -156,9 +177,7 @@ def decode_upload(data: bytes, limits: Limits | None = None) -> Decoded:
         icc = image.info.get("icc_profile")
         orientation = _orientation(image)
         # Shrink before colour work: a 40 MP RGBA PNG is 160 MB, its master a tenth of that.
-        small = fit_within(
-            flatten_reduced(to_resizable(image), limits.master_size), limits.master_size
-        )
+        small = fit_within(shrink_in_bands(image, limits.master_size), limits.master_size)
         rgb = to_srgb(small, icc)
     except DECODE_ERRORS as exc:
         raise CorruptImage("The image data is damaged or incomplete.") from exc

@@ -10,50 +10,25 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import current_app
-
 from portrait import imaging
 from portrait.errors import (
     NotFound,
-    PayloadTooLarge,
     PortraitError,
-    UnprocessableImage,
-    UnsupportedMediaType,
 )
-from portrait.imaging import Box, Limits, Rendition
+from portrait.imaging import Box, Rendition
 from portrait.models import User
 from portrait.models.media import Avatar
 from portrait.services import avatar_models
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
+from portrait.services.avatar_decode import decode
 from portrait.services.media import default_avatar, store
 from portrait.storage import MediaItem
 
 log = logging.getLogger(__name__)
 
-_IMAGING_ERRORS = {
-    imaging.UnsupportedFormat: UnsupportedMediaType,
-    imaging.TooLarge: PayloadTooLarge,
-    imaging.CorruptImage: UnprocessableImage,
-    imaging.TooSmall: UnprocessableImage,
-}
-
 
 class InvalidCrop(PortraitError):
     status, title, type_suffix = 422, "Invalid Crop", "invalid-crop"
-
-
-def limits() -> Limits:
-    config = current_app.config
-    imaging.ensure_pillow_limit(config["AVATAR_MAX_PIXELS"])
-    return Limits(max_bytes=config["AVATAR_MAX_BYTES"], max_pixels=config["AVATAR_MAX_PIXELS"])
-
-
-def decode(data: bytes) -> imaging.Decoded:
-    """Accept + normalise, with imaging's reasons turned into API errors (415/413/422)."""
-    try:
-        return imaging.decode_upload(data, limits())
-    except imaging.ImagingError as exc:
-        raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
 
 
 def _reload(user: User) -> User:

@@ -1,0 +1,85 @@
+"""Accept + normalise an upload within bounded memory (DESIGN.md §3.1-3.2).
+
+Two bounds: each decode is priced from the header and refused above AVATAR_DECODE_MAX_BYTES
+(imaging.budget, 413), and at most AVATAR_DECODES_PER_PROCESS decodes run at once in a
+process; the next waits up to AVATAR_DECODE_WAIT seconds for a slot, then gets 503 with
+Retry-After (header refusals come first and never wait). Together they bound a worker's
+memory however many threads it serves.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app
+
+from portrait import imaging
+from portrait.errors import (
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UnprocessableImage,
+    UnsupportedMediaType,
+)
+from portrait.imaging import Limits
+
+SLOTS = "portrait.decode_slots"
+_slots_lock = threading.Lock()  # creates each app's semaphore once, whichever thread asks
+
+_IMAGING_ERRORS = {
+    imaging.UnsupportedFormat: UnsupportedMediaType,
+    imaging.TooLarge: PayloadTooLarge,
+    imaging.CorruptImage: UnprocessableImage,
+    imaging.TooSmall: UnprocessableImage,
+}
+
+
+class DecodersBusy(ServiceUnavailable):
+    title, type_suffix = "Too Many Pictures At Once", "decoders-busy"
+
+
+def limits() -> Limits:
+    config = current_app.config
+    imaging.ensure_pillow_limit(config["AVATAR_MAX_PIXELS"])
+    return Limits(
+        max_bytes=config["AVATAR_MAX_BYTES"],
+        max_pixels=config["AVATAR_MAX_PIXELS"],
+        max_decode_bytes=config["AVATAR_DECODE_MAX_BYTES"],
+    )
+
+
+def _slots(app: Flask) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        slots = app.extensions.get(SLOTS)
+        if slots is None:
+            slots = app.extensions[SLOTS] = threading.BoundedSemaphore(
+                app.config["AVATAR_DECODES_PER_PROCESS"]
+            )
+        return slots
+
+
+@contextmanager
+def decode_slot() -> Iterator[None]:
+    """Holds one of this process's decode slots, or raises DecodersBusy (503)."""
+    slots = _slots(current_app)
+    if not slots.acquire(timeout=current_app.config["AVATAR_DECODE_WAIT"]):
+        raise DecodersBusy(
+            "Too many pictures are being processed right now; try again in a few seconds."
+        )
+    try:
+        yield
+    finally:
+        slots.release()
+
+
+def decode(data: bytes) -> imaging.Decoded:
+    """Accept + normalise, with imaging's reasons turned into API errors (415/413/422)."""
+    try:
+        # The header checks (format, pixels, price) first, outside the slots: a refusal
+        # costs microseconds and must not wait behind other uploads' decodes, nor get a 503.
+        imaging.open_upload(data, limits())
+        with decode_slot():
+            return imaging.decode_upload(data, limits())
+    except imaging.ImagingError as exc:
+        raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
