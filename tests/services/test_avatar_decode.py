@@ -10,8 +10,8 @@ import pytest
 
 from portrait.services.avatar_decode import decode_slot
 from tests.hostile import bombs
-from tests.utils.avatar import snapshot, upload, upload_raw
 from tests.utils import images
+from tests.utils.avatar import snapshot, upload, upload_raw
 
 
 @pytest.fixture
