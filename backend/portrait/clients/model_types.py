@@ -69,6 +69,23 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class Moderation:
+    """A ``nudity-detection`` answer. ``reasons`` are the policy labels that scored at or above
+    ``threshold``; ``policy_score`` is the highest score among them (0 when none did)."""
+
+    explicit: bool
+    reasons: tuple[str, ...]
+    threshold: float
+    detections: tuple[Detection, ...]
+    model: str
+    version: str
+
+    @property
+    def policy_score(self) -> float:
+        return max((d.score for d in self.detections if d.label in self.reasons), default=0.0)
+
+
+@dataclass(frozen=True)
 class AvatarAnalysis:
     """The avatar pipeline's answer. ``crop``/``method`` are None when the image is explicit."""
 
@@ -86,6 +103,18 @@ class AvatarAnalysis:
     crop_model: str
     crop_version: str
     duration_ms: float
+
+    @property
+    def moderation(self) -> Moderation:
+        """The whole-picture check alone, shaped like any other view's."""
+        return Moderation(
+            explicit=self.explicit,
+            reasons=self.reasons,
+            threshold=self.threshold,
+            detections=self.detections,
+            model=self.moderation_model,
+            version=self.moderation_version,
+        )
 
 
 def _box(raw: dict[str, Any]) -> Box:
@@ -116,4 +145,15 @@ def parse_avatar(body: dict[str, Any]) -> AvatarAnalysis:
         crop_model=str(models["crop"]["model"]),
         crop_version=str(models["crop"]["version"]),
         duration_ms=float(meta["duration_ms"]),
+    )
+
+
+def parse_moderation(result: dict[str, Any], model: str, version: str) -> Moderation:
+    return Moderation(
+        explicit=bool(result["explicit"]),
+        reasons=tuple(str(r) for r in result["reasons"]),
+        threshold=float(result["threshold"]),
+        detections=tuple(_detection(d) for d in result["detections"]),
+        model=model,
+        version=version,
     )

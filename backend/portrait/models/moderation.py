@@ -37,3 +37,4 @@ class ModerationEvent(Document):
     scores = ListField(DictField())  # every detection: {"label", "score"}
     sha256 = StringField(required=True)  # of the uploaded bytes
     size = IntField(min_value=0)  # bytes uploaded
+    view = StringField(default="picture")  # what was checked: picture, square or tile

@@ -11,6 +11,7 @@ import logging
 import uuid
 
 from flask import current_app
+from PIL import Image
 
 from portrait import imaging
 from portrait.errors import (
@@ -24,7 +25,7 @@ from portrait.errors import (
 from portrait.imaging import Box, Limits, Rendition
 from portrait.models import User
 from portrait.models.media import Avatar
-from portrait.services import avatar_models
+from portrait.services import avatar_models, screening
 from portrait.services.accounts import on_account_delete
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
 from portrait.services.media import default_avatar, store
@@ -88,13 +89,18 @@ def replace_avatar(*, user: User, data: bytes) -> User:
     with avatar_lease(user.id):
         user = _reload(user)
         analysis = avatar_models.analyze(master)
+        sha256 = imaging.sha256_hex(data)
         if analysis.explicit:
-            sha256 = imaging.sha256_hex(data)
-            raise avatar_models.reject(user=user, analysis=analysis, sha256=sha256, size=len(data))
+            raise avatar_models.reject(
+                user=user, moderation=analysis.moderation, sha256=sha256, size=len(data)
+            )
         frame = avatar_models.framing(analysis, image.width, image.height)
+        renditions = imaging.render_variants(image, frame.crop)
+        views = screening.check_views(square_webp=renditions[0].data, picture=image)
+        screening.require_clean(user=user, views=views, sha256=sha256, size=len(data))
         owner = str(user.id)
         master_item = _item(owner, "master", "jpg", master)
-        variants = _variants(owner, imaging.render_variants(image, frame.crop))
+        variants = _variants(owner, renditions)
         avatar = _avatar(
             master_item.key,
             image.size,
@@ -131,8 +137,13 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
             box = imaging.validate_crop(Box(**crop), current.master_width, current.master_height)
         except imaging.InvalidCrop as exc:
             raise InvalidCrop(str(exc), errors={"crop": [str(exc)]}) from exc
-        master = _read_master(current)
-        variants = _variants(str(user.id), imaging.render_variants(master, box))
+        master, master_bytes = _read_master(current)
+        renditions = imaging.render_variants(master, box)
+        # A re-frame publishes another part of the master: that square is checked too.
+        views = screening.check_views(square_webp=renditions[0].data)
+        sha256 = imaging.sha256_hex(master_bytes)
+        screening.require_clean(user=user, views=views, sha256=sha256, size=len(master_bytes))
+        variants = _variants(str(user.id), renditions)
         avatar = _avatar(
             current.master_key,
             master.size,
@@ -145,7 +156,7 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
         return commit(store=store(), user=user, avatar=avatar, items=variants)
 
 
-def _read_master(avatar: Avatar):
+def _read_master(avatar: Avatar) -> tuple[Image.Image, bytes]:
     try:
         item = store().get(avatar.master_key)
     except StorageError as exc:
@@ -153,7 +164,7 @@ def _read_master(avatar: Avatar):
     if item is None:  # should not happen: commits never drop a referenced master
         log.error("master %s of an avatar is missing", avatar.master_key)
         raise NotFound("The original picture is no longer available; upload it again.")
-    return imaging.decode_master(item.data)
+    return imaging.decode_master(item.data), item.data
 
 
 def delete_avatar(*, user: User) -> User:

@@ -7,6 +7,8 @@ is down, slow or answers garbage); nothing is stored in that case.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -16,6 +18,7 @@ from portrait.clients.model_service import (
     ModelInputRefused,
     ModelServiceClient,
     ModelServiceUnavailable,
+    Moderation,
 )
 from portrait.errors import (
     ImageRejected,
@@ -59,10 +62,11 @@ def client() -> ModelServiceClient:
     return current_app.extensions[CLIENT]
 
 
-def analyze(master_jpeg: bytes) -> AvatarAnalysis:
-    """Moderation + framing of the master in one round trip; domain errors on failure."""
+@contextmanager
+def _mapped_errors() -> Iterator[None]:
+    """The client's errors as the API's: 503 when the service is down, its 4xx passed on."""
     try:
-        return client().analyze_avatar(master_jpeg, content_type="image/jpeg", aspect=1.0)
+        yield
     except ModelServiceUnavailable as exc:
         log.warning("model service unavailable: %s", exc)
         raise ModelUnavailable(
@@ -73,27 +77,43 @@ def analyze(master_jpeg: bytes) -> AvatarAnalysis:
     except ModelInputRefused as exc:
         refusal = _REFUSALS.get(exc.status)
         if refusal is None:  # e.g. 404: we asked for a model it does not host (misconfigured)
-            log.error("model service refused the avatar pipeline: %s", exc)
+            log.error("model service refused the request: %s", exc)
             raise ModelUnavailable(
                 "The picture checker is misconfigured.", retry_after=RETRY_AFTER
             ) from exc
         raise refusal(exc.detail or "The picture could not be processed.") from exc
 
 
-def reject(*, user: User, analysis: AvatarAnalysis, sha256: str, size: int) -> ImageRejected:
-    """Records the refusal (never the picture) and returns the error to raise."""
+def analyze(master_jpeg: bytes) -> AvatarAnalysis:
+    """Moderation + framing of the master in one round trip; domain errors on failure."""
+    with _mapped_errors():
+        return client().analyze_avatar(master_jpeg, content_type="image/jpeg", aspect=1.0)
+
+
+def moderate(image: bytes, *, content_type: str, threshold: float | None = None) -> Moderation:
+    """`nudity-detection` alone on one view of the picture (the square, a tile)."""
+    with _mapped_errors():
+        return client().moderate(image, content_type=content_type, threshold=threshold)
+
+
+def reject(
+    *, user: User, moderation: Moderation, sha256: str, size: int, view: str = "picture"
+) -> ImageRejected:
+    """Records the refusal (never the picture) and returns the error to raise. `view` says
+    what was checked: the whole "picture", the published "square" or a "tile"."""
     ModerationEvent(
         user=user.id,
-        model=analysis.moderation_model,
-        version=analysis.moderation_version,
+        model=moderation.model,
+        version=moderation.version,
         explicit=True,
-        threshold=analysis.threshold,
-        reasons=list(analysis.reasons),
-        scores=[{"label": d.label, "score": round(d.score, 4)} for d in analysis.detections],
+        threshold=moderation.threshold,
+        reasons=list(moderation.reasons),
+        scores=[{"label": d.label, "score": round(d.score, 4)} for d in moderation.detections],
         sha256=sha256,
         size=size,
+        view=view,
     ).save(force_insert=True)
-    labels = sorted(set(analysis.reasons))
+    labels = sorted(set(moderation.reasons))
     readable = ", ".join(label.replace("_", " ").lower() for label in labels) or "nudity"
     return ImageRejected(
         f"This picture was not accepted as an avatar because it appears to show {readable}. "
