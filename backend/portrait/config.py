@@ -62,6 +62,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("AVATAR_MAX_PIXELS", int, 40_000_000, "Most pixels an avatar upload may declare."),
     Option("MEDIA_CLEANUP_INTERVAL", int, 3600, "Seconds between orphan-media passes; 0 = off."),
     Option("MODELS_TIMEOUT", int, 5, "Seconds to wait for the model service (then 503)."),
+    Option("MODERATION_REVIEW_AT", float, 0.25, "Policy score from which a person must approve."),
+    Option("MODERATION_REJECT_AT", float, 0.5, "Policy score from which a picture is refused."),
     Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
     Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
@@ -79,6 +81,11 @@ def _parse(option: Option, raw: Any) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"{option.name} must be an integer, got {raw!r}") from exc
+    if option.type is float:
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{option.name} must be a number, got {raw!r}") from exc
     if option.type is bool:
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True
@@ -166,6 +173,9 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         # The embedded store is in memory, per process and not thread-safe: in production it
         # would lose every account at a restart and diverge between gunicorn workers.
         raise ConfigError("MONGO_URI is required in production (the embedded store is for trying)")
+    if not 0.25 <= values["MODERATION_REVIEW_AT"] < values["MODERATION_REJECT_AT"] <= 1:
+        # NudeNet reports nothing under 0.25, so a lower review line would mean nothing.
+        raise ConfigError("need 0.25 <= MODERATION_REVIEW_AT < MODERATION_REJECT_AT <= 1")
     if values["PROXY_HOPS"] < 0:
         raise ConfigError("PROXY_HOPS must be 0 or more")
     if not values["RATELIMIT_STORAGE_URI"]:

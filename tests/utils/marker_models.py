@@ -41,6 +41,12 @@ def moderation(pixels: np.ndarray, threshold: float) -> dict:
             "detections": detections}  # fmt: skip
 
 
+def centre_crop(width: int, height: int) -> dict:
+    side = min(width, height)
+    box = {"x": (width - side) // 2, "y": (height - side) // 2, "width": side, "height": side}
+    return {"crop": box, "faces": [], "method": "saliency"}
+
+
 def create_app() -> Flask:
     app = Flask(__name__)
     app.config["SEEN"] = []  # (path, width, height) of every image received
@@ -60,18 +66,17 @@ def create_app() -> Flask:
         result = moderation(received(), float(request.args.get("threshold", 0.25)))
         return {"result": result, "metadata": {"model": "nudity-detection", **REF}}
 
+    @app.post("/v1/models/smart-crop/predict")
+    def smart_crop():
+        height, width = received().shape[:2]
+        return {"result": centre_crop(width, height), "metadata": {"model": "smart-crop", **REF}}
+
     @app.post("/v1/pipelines/avatar")
     def avatar():
         pixels = received()
         height, width = pixels.shape[:2]
-        result = moderation(pixels, 0.25)
-        side = min(width, height)
-        crop = None if result["explicit"] else {
-            "crop": {"x": (width - side) // 2, "y": (height - side) // 2, "width": side,
-                     "height": side},
-            "faces": [],
-            "method": "saliency",
-        }  # fmt: skip
+        result = moderation(pixels, 0.25)  # like the real service: no crop when explicit
+        crop = None if result["explicit"] else centre_crop(width, height)
         models = {"moderation": {"model": "nudity-detection", **REF},
                   "crop": {"model": "smart-crop", **REF, "skipped": crop is None}}  # fmt: skip
         return {

@@ -41,6 +41,7 @@ from portrait.clients.model_types import (
     Moderation,
     Prediction,
     parse_avatar,
+    parse_crop,
     parse_moderation,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "ModelServiceUnavailable",
     "Moderation",
     "Prediction",
+    "parse_crop",
 ]
 
 _BACKOFF_S = 0.05

@@ -82,7 +82,9 @@ class Moderation:
 
     @property
     def policy_score(self) -> float:
-        return max((d.score for d in self.detections if d.label in self.reasons), default=0.0)
+        # Fail closed: "explicit" with no score to go by counts as certain.
+        fallback = 1.0 if self.explicit else 0.0
+        return max((d.score for d in self.detections if d.label in self.reasons), default=fallback)
 
 
 @dataclass(frozen=True)
@@ -126,18 +128,25 @@ def _detection(raw: dict[str, Any]) -> Detection:
     return Detection(label=str(raw["label"]), score=float(raw["score"]), box=Box(x, y, w, h))
 
 
+def parse_crop(crop: dict[str, Any]) -> tuple[Box, tuple[Face, ...], str]:
+    """A ``smart-crop`` result: the crop, the faces it framed and its method."""
+    faces = tuple(Face(_box(f), str(f["source"])) for f in crop["faces"])
+    return _box(crop["crop"]), faces, str(crop["method"])
+
+
 def parse_avatar(body: dict[str, Any]) -> AvatarAnalysis:
     result, meta = body["result"], body["metadata"]
     moderation, crop = result["moderation"], result["crop"]
     models = meta["models"]
+    box, faces, method = parse_crop(crop) if crop else (None, (), None)
     return AvatarAnalysis(
         explicit=bool(moderation["explicit"]),
         reasons=tuple(str(r) for r in moderation["reasons"]),
         threshold=float(moderation["threshold"]),
         detections=tuple(_detection(d) for d in moderation["detections"]),
-        crop=_box(crop["crop"]) if crop else None,
-        faces=tuple(Face(_box(f), str(f["source"])) for f in crop["faces"]) if crop else (),
-        method=str(crop["method"]) if crop else None,
+        crop=box,
+        faces=faces,
+        method=method,
         image_width=int(result["image"]["width"]),
         image_height=int(result["image"]["height"]),
         moderation_model=str(models["moderation"]["model"]),

@@ -16,6 +16,7 @@ from PIL import Image
 from portrait import imaging
 from portrait.errors import (
     DatabaseUnavailable,
+    ImageRejected,
     NotFound,
     PayloadTooLarge,
     PortraitError,
@@ -77,8 +78,10 @@ def _item(owner: str, kind: str, ext: str, data: bytes) -> MediaItem:
     )
 
 
-def _variants(owner: str, renditions: list[Rendition]) -> list[MediaItem]:
-    return [_item(owner, "variant", r.ext, r.data) for r in renditions]
+def _variants(owner: str, renditions: list[Rendition], review: dict | None) -> list[MediaItem]:
+    # A picture waiting for a person is "held": served only privately until approved.
+    kind = "held" if review is not None and review["state"] != "approved" else "variant"
+    return [_item(owner, kind, r.ext, r.data) for r in renditions]
 
 
 def replace_avatar(*, user: User, data: bytes) -> User:
@@ -89,26 +92,29 @@ def replace_avatar(*, user: User, data: bytes) -> User:
     with avatar_lease(user.id):
         user = _reload(user)
         analysis = avatar_models.analyze(master)
-        sha256 = imaging.sha256_hex(data)
-        if analysis.explicit:
-            raise avatar_models.reject(
-                user=user, moderation=analysis.moderation, sha256=sha256, size=len(data)
-            )
+        sha256, size = imaging.sha256_hex(data), len(data)
+        whole = screening.View("picture", analysis.moderation)
+        screening.decide(user=user, views=[whole], sha256=sha256, size=size)  # refused early
+        if analysis.crop is None:  # explicit to the model's own threshold, kept for review
+            analysis = avatar_models.with_crop(analysis, master)
         frame = avatar_models.framing(analysis, image.width, image.height)
         renditions = imaging.render_variants(image, frame.crop)
-        views = screening.check_views(square_webp=renditions[0].data, picture=image)
-        screening.require_clean(user=user, views=views, sha256=sha256, size=len(data))
+        views = [whole, *screening.check_views(square_webp=renditions[0].data, picture=image)]
+        review = screening.decide(user=user, views=views, sha256=sha256, size=size)
         owner = str(user.id)
         master_item = _item(owner, "master", "jpg", master)
-        variants = _variants(owner, renditions)
+        variants = _variants(owner, renditions, review)
         avatar = _avatar(
             master_item.key,
             image.size,
             variants,
             frame.crop,
             faces=frame.faces,
-            moderation=avatar_models.moderation_summary(analysis),
+            moderation=avatar_models.moderation_summary(
+                analysis, score=screening.master_score(views)
+            ),
             framing=frame.summary,
+            review=review,
         )
         return commit(store=store(), user=user, avatar=avatar, items=[master_item, *variants])
 
@@ -137,13 +143,24 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
             box = imaging.validate_crop(Box(**crop), current.master_width, current.master_height)
         except imaging.InvalidCrop as exc:
             raise InvalidCrop(str(exc), errors={"crop": [str(exc)]}) from exc
+        if current.review is not None and current.review.get("state") == "rejected":
+            raise ImageRejected(
+                "A moderator refused this picture, so it cannot be re-framed; upload another.",
+                type_suffix="avatar-rejected",
+            )
         master, master_bytes = _read_master(current)
         renditions = imaging.render_variants(master, box)
-        # A re-frame publishes another part of the master: that square is checked too.
+        # A re-frame publishes another part of the master: that square is checked too, and
+        # starts from the master's own score (a borderline picture stays under review).
         views = screening.check_views(square_webp=renditions[0].data)
-        sha256 = imaging.sha256_hex(master_bytes)
-        screening.require_clean(user=user, views=views, sha256=sha256, size=len(master_bytes))
-        variants = _variants(str(user.id), renditions)
+        review = screening.decide(
+            user=user,
+            views=views,
+            sha256=imaging.sha256_hex(master_bytes),
+            size=len(master_bytes),
+            floor=current.moderation.get("score", 0.0),
+        )
+        variants = _variants(str(user.id), renditions, review)
         avatar = _avatar(
             current.master_key,
             master.size,
@@ -152,6 +169,7 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
             faces=[dict(face) for face in current.faces],
             moderation=dict(current.moderation),
             framing={**current.framing, "method": "user"},
+            review=review,
         )
         return commit(store=store(), user=user, avatar=avatar, items=variants)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask, current_app
 
@@ -19,6 +19,7 @@ from portrait.clients.model_service import (
     ModelServiceClient,
     ModelServiceUnavailable,
     Moderation,
+    parse_crop,
 )
 from portrait.errors import (
     ImageRejected,
@@ -90,6 +91,25 @@ def analyze(master_jpeg: bytes) -> AvatarAnalysis:
         return client().analyze_avatar(master_jpeg, content_type="image/jpeg", aspect=1.0)
 
 
+def with_crop(analysis: AvatarAnalysis, master_jpeg: bytes) -> AvatarAnalysis:
+    """`analysis` framed by `smart-crop` alone: the pipeline does not frame what its own
+    threshold calls explicit, but the API's policy may keep such a picture for review."""
+    with _mapped_errors():
+        answer = client().predict("smart-crop", master_jpeg, content_type="image/jpeg", aspect=1.0)
+        try:
+            crop, faces, method = parse_crop(answer.result)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelServiceUnavailable(f"unexpected smart-crop response: {exc!r}") from exc
+    return replace(
+        analysis,
+        crop=crop,
+        faces=faces,
+        method=method,
+        crop_model=answer.model,
+        crop_version=answer.version,
+    )
+
+
 def moderate(image: bytes, *, content_type: str, threshold: float | None = None) -> Moderation:
     """`nudity-detection` alone on one view of the picture (the square, a tile)."""
     with _mapped_errors():
@@ -147,11 +167,14 @@ def framing(analysis: AvatarAnalysis, width: int, height: int) -> Framing:
     return Framing(square_around(model_crop, width, height), faces, summary)
 
 
-def moderation_summary(analysis: AvatarAnalysis) -> dict:
+def moderation_summary(analysis: AvatarAnalysis, *, score: float) -> dict:
+    """What the avatar keeps of its checks; `score` is the master's (whole picture and tiles)
+    highest policy score, which every later re-frame starts from."""
     return {
         "model": analysis.moderation_model,
         "version": analysis.moderation_version,
         "explicit": False,
         "threshold": analysis.threshold,
         "labels": sorted({d.label for d in analysis.detections}),
+        "score": round(score, 4),
     }

@@ -20,7 +20,7 @@ class StorageError(Exception):
 class MediaItem:
     key: str
     owner: str  # the user's id as a string
-    kind: str  # "master" (private, for re-framing) or "variant" (served by /media)
+    kind: str  # "master" (private, for re-framing), "variant" (served) or "held" (in review)
     content_type: str
     data: bytes
     sha256: str  # of `data`: the strong ETag

@@ -335,6 +335,17 @@ export interface components {
             threshold?: number;
             /** @description What the detector saw */
             labels?: string[];
+            /** @description Highest policy score of the picture */
+            score?: number;
+        };
+        Review: {
+            /**
+             * @description pending: only you see it until a moderator approves it
+             * @enum {string}
+             */
+            state: "pending" | "approved" | "rejected";
+            /** @description The moderator's reason */
+            reason: string | null;
         };
         Avatar: {
             /**
@@ -356,6 +367,8 @@ export interface components {
             framing?: {
                 [key: string]: unknown;
             };
+            /** @description null: accepted without review. Else shown to you only */
+            review?: components["schemas"]["Review"] | (Record<string, never> | null);
             /** Format: date-time */
             updated_at?: string;
         };
@@ -451,7 +464,7 @@ export interface components {
             bio: string;
             location: string;
             website: string;
-            avatar: (Record<string, never> | null) | components["schemas"]["PublicAvatar"];
+            readonly avatar: components["schemas"]["PublicAvatar"] | (Record<string, never> | null);
             readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
