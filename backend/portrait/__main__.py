@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 
-from portrait import create_app, db
+from portrait import cli, create_app, db
 from portrait.config import ConfigError
 
 log = logging.getLogger("portrait")
@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not app.config["MONGO_URI"]:
         db.serialize_requests(app)  # the embedded store is not thread-safe
+        cli.serve_embedded(app, args.port)  # `flask --app portrait users ...` reaches it
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
 

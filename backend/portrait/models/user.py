@@ -12,6 +12,8 @@ from mongoengine import (
     StringField,
 )
 
+ROLES = ("user", "moderator", "admin")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -51,6 +53,9 @@ class User(Document):
     # The avatar pipeline's portrait.models.media.Avatar, or None. Generic so that this module
     # need not import the pipeline's models; the profile schemas (portrait.schemas) dump it.
     avatar = GenericEmbeddedDocumentField(null=True)
+    # "user", "moderator" or "admin" (which includes moderator); set only from the command
+    # line (`flask --app portrait users set-role`), never through the API.
+    role = StringField(default="user", choices=ROLES)
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)
     updated_at = DateTimeField(required=True, default=utcnow)

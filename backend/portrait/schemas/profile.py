@@ -63,6 +63,11 @@ class MeSchema(PublicProfileSchema):
     avatar = fields.Nested(AvatarSchema, required=True, allow_none=True)
     id = fields.String(required=True)
     email = fields.String(required=True)
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(("user", "moderator", "admin")),
+        metadata={"description": "Given only from the command line; admin includes moderator"},
+    )
     updated_at = fields.DateTime(required=True)
 
 

@@ -398,6 +398,11 @@ export interface components {
             created_at: string;
             id: string;
             email: string;
+            /**
+             * @description Given only from the command line; admin includes moderator
+             * @enum {string}
+             */
+            role: "user" | "moderator" | "admin";
             /** Format: date-time */
             updated_at: string;
         };
