@@ -64,6 +64,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("MODELS_TIMEOUT", int, 5, "Seconds to wait for the model service (then 503)."),
     Option("MODERATION_REVIEW_AT", float, 0.25, "Policy score from which a person must approve."),
     Option("MODERATION_REJECT_AT", float, 0.5, "Policy score from which a picture is refused."),
+    Option("MODERATION_APPEAL_DAYS", int, 14, "Days an undecided appeal's picture is kept."),
     Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
     Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
@@ -166,6 +167,7 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         "MAX_REQUEST_BYTES",
         "JSON_MAX_BYTES",
         "REQUEST_BODY_TIMEOUT",
+        "MODERATION_APPEAL_DAYS",
     ):
         if values[name] <= 0:
             raise ConfigError(f"{name} must be positive")

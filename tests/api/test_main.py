@@ -41,7 +41,8 @@ def start_embedded(tmp_path, **env_overrides: str) -> tuple[subprocess.Popen, st
     cmd = [sys.executable, "-m", "portrait", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):  # up to ~10 s on a busy machine
+    deadline = time.monotonic() + 60  # generous: imports alone take seconds on a busy machine
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
                 assert r.read() == b'{"status":"ok"}\n'

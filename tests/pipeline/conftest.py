@@ -104,6 +104,11 @@ class MarkerModels:
         self.thread.start()
 
     @property
+    def settings(self) -> dict:
+        """The API's settings for it: a generous wait, as the stand-in shares a busy machine."""
+        return {"MODELS_URL": self.url, "MODELS_TIMEOUT": 30}
+
+    @property
     def seen(self) -> list[tuple[str, int, int]]:
         return self.app.config["SEEN"]
 

@@ -20,7 +20,7 @@ IN_SQUARE = (200, 100, 240, 240)
 @pytest.fixture
 def models_app(make_app, marker_models):
     def build(**settings):
-        return make_app(MODELS_URL=marker_models.url, **settings)
+        return make_app(**marker_models.settings, **settings)
 
     return build
 

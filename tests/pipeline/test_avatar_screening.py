@@ -18,7 +18,7 @@ PIPELINE, PREDICT = "/v1/pipelines/avatar", "/v1/models/nudity-detection/predict
 
 @pytest.fixture
 def marker_app(make_app, marker_models):
-    return make_app(MODELS_URL=marker_models.url)
+    return make_app(**marker_models.settings)
 
 
 @pytest.fixture

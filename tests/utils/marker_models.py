@@ -29,8 +29,8 @@ def coverage(pixels: np.ndarray, colour: tuple[int, int, int]) -> float:
     return float(close.mean())
 
 
-def moderation(pixels: np.ndarray, threshold: float) -> dict:
-    height, width = pixels.shape[:2]
+def moderation(pixels: np.ndarray, size: tuple[int, int], threshold: float) -> dict:
+    width, height = size
     detections = [
         {"label": LABEL, "score": score, "box": [0, 0, width, height]}
         for colour, score in SCORES.items()
@@ -52,9 +52,12 @@ def create_app() -> Flask:
     app.config["SEEN"] = []  # (path, width, height) of every image received
 
     def received() -> np.ndarray:
-        image = Image.open(io.BytesIO(request.get_data())).convert("RGB")
+        image = Image.open(io.BytesIO(request.get_data()))
         app.config["SEEN"].append((request.path, image.width, image.height))
-        return np.asarray(image)
+        size = image.size
+        image.draft("RGB", (160, 160))  # shares do not need full size: cheap on a busy machine
+        pixels = np.asarray(image.convert("RGB").resize((160, round(160 * size[1] / size[0]))))
+        return pixels, size
 
     @app.get("/healthz")
     @app.get("/readyz")
@@ -63,19 +66,20 @@ def create_app() -> Flask:
 
     @app.post("/v1/models/nudity-detection/predict")
     def nudity():
-        result = moderation(received(), float(request.args.get("threshold", 0.25)))
+        result = moderation(*received(), float(request.args.get("threshold", 0.25)))
         return {"result": result, "metadata": {"model": "nudity-detection", **REF}}
 
     @app.post("/v1/models/smart-crop/predict")
     def smart_crop():
-        height, width = received().shape[:2]
+        width, height = received()[1]
         return {"result": centre_crop(width, height), "metadata": {"model": "smart-crop", **REF}}
 
     @app.post("/v1/pipelines/avatar")
     def avatar():
-        pixels = received()
-        height, width = pixels.shape[:2]
-        result = moderation(pixels, 0.25)  # like the real service: no crop when explicit
+        pixels, (width, height) = received()
+        result = moderation(
+            pixels, (width, height), 0.25
+        )  # like the real service: no crop when explicit
         crop = None if result["explicit"] else centre_crop(width, height)
         models = {"moderation": {"model": "nudity-detection", **REF},
                   "crop": {"model": "smart-crop", **REF, "skipped": crop is None}}  # fmt: skip

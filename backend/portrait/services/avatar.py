@@ -26,7 +26,7 @@ from portrait.errors import (
 from portrait.imaging import Box, Limits, Rendition
 from portrait.models import User
 from portrait.models.media import Avatar
-from portrait.services import avatar_models, screening
+from portrait.services import avatar_models, moderation, screening
 from portrait.services.accounts import on_account_delete
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
 from portrait.services.media import default_avatar, store
@@ -94,13 +94,14 @@ def replace_avatar(*, user: User, data: bytes) -> User:
         analysis = avatar_models.analyze(master)
         sha256, size = imaging.sha256_hex(data), len(data)
         whole = screening.View("picture", analysis.moderation)
-        screening.decide(user=user, views=[whole], sha256=sha256, size=size)  # refused early
-        if analysis.crop is None:  # explicit to the model's own threshold, kept for review
-            analysis = avatar_models.with_crop(analysis, master)
-        frame = avatar_models.framing(analysis, image.width, image.height)
-        renditions = imaging.render_variants(image, frame.crop)
-        views = [whole, *screening.check_views(square_webp=renditions[0].data, picture=image)]
-        review = screening.decide(user=user, views=views, sha256=sha256, size=size)
+        with moderation.holding_refusals(user=user, master=master):  # for an appeal
+            screening.decide(user=user, views=[whole], sha256=sha256, size=size)  # early
+            if analysis.crop is None:  # explicit to the model's own threshold: for review
+                analysis = avatar_models.with_crop(analysis, master)
+            frame = avatar_models.framing(analysis, image.width, image.height)
+            renditions = imaging.render_variants(image, frame.crop)
+            views = [whole, *screening.check_views(square_webp=renditions[0].data, picture=image)]
+            review = screening.decide(user=user, views=views, sha256=sha256, size=size)
         owner = str(user.id)
         master_item = _item(owner, "master", "jpg", master)
         variants = _variants(owner, renditions, review)
@@ -116,7 +117,13 @@ def replace_avatar(*, user: User, data: bytes) -> User:
             framing=frame.summary,
             review=review,
         )
-        return commit(store=store(), user=user, avatar=avatar, items=[master_item, *variants])
+        return _commit(user, avatar, [master_item, *variants])
+
+
+def _commit(user: User, avatar: Avatar, items: list[MediaItem]) -> User:
+    if avatar.review is not None:  # queued first: no pending picture without its item
+        moderation.open_review(user=user, avatar=avatar)
+    return commit(store=store(), user=user, avatar=avatar, items=items)
 
 
 def _avatar(master_key: str, size, variants: list[MediaItem], crop: Box, **fields) -> Avatar:
@@ -171,7 +178,7 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
             framing={**current.framing, "method": "user"},
             review=review,
         )
-        return commit(store=store(), user=user, avatar=avatar, items=variants)
+        return _commit(user, avatar, variants)
 
 
 def _read_master(avatar: Avatar) -> tuple[Image.Image, bytes]:
@@ -192,6 +199,33 @@ def delete_avatar(*, user: User) -> User:
         if user.avatar is None:
             return user
         return commit(store=store(), user=user, avatar=None, items=[])
+
+
+def publish_appealed(*, user_id, master: bytes, review: dict) -> User:
+    """A refused picture a moderator approved on appeal becomes the avatar, framed by the
+    model (no moderation call: a person decided)."""
+    with avatar_lease(user_id):
+        user = User.objects(id=user_id).first()
+        if user is None:
+            raise NotFound("The account no longer exists.")
+        image = imaging.decode_master(master)
+        frame = avatar_models.frame_only(master, image.width, image.height)
+        owner = str(user.id)
+        master_item = _item(owner, "master", "jpg", master)
+        variants = _variants(owner, imaging.render_variants(image, frame.crop), None)
+        labels = review.get("labels", [])
+        score = max((label["score"] for label in labels), default=0.0)
+        avatar = _avatar(
+            master_item.key,
+            image.size,
+            variants,
+            frame.crop,
+            faces=frame.faces,
+            moderation={"explicit": False, "labels": [x["label"] for x in labels], "score": score},
+            framing=frame.summary,
+            review=review,
+        )
+        return commit(store=store(), user=user, avatar=avatar, items=[master_item, *variants])
 
 
 @on_account_delete

@@ -91,22 +91,43 @@ def analyze(master_jpeg: bytes) -> AvatarAnalysis:
         return client().analyze_avatar(master_jpeg, content_type="image/jpeg", aspect=1.0)
 
 
-def with_crop(analysis: AvatarAnalysis, master_jpeg: bytes) -> AvatarAnalysis:
-    """`analysis` framed by `smart-crop` alone: the pipeline does not frame what its own
-    threshold calls explicit, but the API's policy may keep such a picture for review."""
+def _smart_crop(master_jpeg: bytes):
+    """`smart-crop` alone on the master: ((crop, faces, method), model, version)."""
     with _mapped_errors():
         answer = client().predict("smart-crop", master_jpeg, content_type="image/jpeg", aspect=1.0)
         try:
-            crop, faces, method = parse_crop(answer.result)
+            return parse_crop(answer.result), answer.model, answer.version
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelServiceUnavailable(f"unexpected smart-crop response: {exc!r}") from exc
+
+
+def with_crop(analysis: AvatarAnalysis, master_jpeg: bytes) -> AvatarAnalysis:
+    """`analysis` framed by `smart-crop` alone: the pipeline does not frame what its own
+    threshold calls explicit, but the API's policy may keep such a picture for review."""
+    (crop, faces, method), model, version = _smart_crop(master_jpeg)
     return replace(
-        analysis,
-        crop=crop,
-        faces=faces,
-        method=method,
-        crop_model=answer.model,
-        crop_version=answer.version,
+        analysis, crop=crop, faces=faces, method=method, crop_model=model, crop_version=version
+    )
+
+
+def frame_only(master_jpeg: bytes, width: int, height: int) -> Framing:
+    """The model's framing of a master no moderation call is wanted for (an appeal a
+    moderator approved)."""
+    (crop, faces, method), model, version = _smart_crop(master_jpeg)
+    box = Box(crop.x, crop.y, crop.width, crop.height)
+    return Framing(
+        square_around(box, width, height),
+        [
+            {
+                "x": f.box.x,
+                "y": f.box.y,
+                "width": f.box.width,
+                "height": f.box.height,
+                "source": f.source,
+            }
+            for f in faces
+        ],  # fmt: skip
+        {"model": model, "version": version, "method": method},
     )
 
 
@@ -121,6 +142,7 @@ def reject(
 ) -> ImageRejected:
     """Records the refusal (never the picture) and returns the error to raise. `view` says
     what was checked: the whole "picture", the published "square" or a "tile"."""
+    scores = [{"label": d.label, "score": round(d.score, 4)} for d in moderation.detections]
     ModerationEvent(
         user=user.id,
         model=moderation.model,
@@ -128,19 +150,21 @@ def reject(
         explicit=True,
         threshold=moderation.threshold,
         reasons=list(moderation.reasons),
-        scores=[{"label": d.label, "score": round(d.score, 4)} for d in moderation.detections],
+        scores=scores,
         sha256=sha256,
         size=size,
         view=view,
     ).save(force_insert=True)
     labels = sorted(set(moderation.reasons))
     readable = ", ".join(label.replace("_", " ").lower() for label in labels) or "nudity"
-    return ImageRejected(
+    refusal = ImageRejected(
         f"This picture was not accepted as an avatar because it appears to show {readable}. "
-        "Please choose another picture.",
+        "Please choose another picture, or ask a person to look at this one.",
         type_suffix="avatar-rejected",
         labels=labels,
     )
+    refusal.scores = scores  # for an appeal's moderator (portrait.services.moderation)
+    return refusal
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,15 @@ def decide(
     score = max(view.score, floor)
     if score < config["MODERATION_REVIEW_AT"]:
         return None
-    labels = sorted({d.label for v in views for d in v.moderation.detections})
     return {"state": "pending", "reason": None, "at": utcnow(), "score": round(score, 4),
-            "labels": labels}  # fmt: skip
+            "labels": _labels(views)}  # fmt: skip
+
+
+def _labels(views: list[View]) -> list[dict]:
+    """Every label any view saw, with its highest score, highest first (for moderators)."""
+    best: dict[str, float] = {}
+    for view in views:
+        for d in view.moderation.detections:
+            best[d.label] = max(best.get(d.label, 0.0), d.score)
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+    return [{"label": label, "score": round(score, 4)} for label, score in ranked]

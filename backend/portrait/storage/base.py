@@ -45,3 +45,6 @@ class MediaStore(Protocol):
 
     def keys_owned_by(self, owner: str, *, created_before: datetime | None = None) -> set[str]:
         """Keys of `owner`'s items (optionally only those created before a time)."""
+
+    def release(self, keys: Iterable[str]) -> None:
+        """Makes the "held" items among `keys` ordinary variants (a moderator approved them)."""

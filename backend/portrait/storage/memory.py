@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from portrait.storage.base import MediaItem
@@ -37,3 +38,10 @@ class MemoryMediaStore:
                 if item.owner == owner
                 and (created_before is None or item.created_at < created_before)
             }
+
+    def release(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                item = self.items.get(key)
+                if item is not None and item.kind == "held":
+                    self.items[key] = replace(item, kind="variant")

@@ -64,6 +64,12 @@ class MongoMediaStore:
             query["created_at"] = {"$lt": created_before}
         return self._run(lambda c: {d["_id"] for d in c.find(query, {"_id": 1})})
 
+    def release(self, keys: Iterable[str]) -> None:
+        keys = sorted(set(keys))
+        if keys:
+            held = {"_id": {"$in": keys}, "kind": "held"}
+            self._run(lambda c: c.update_many(held, {"$set": {"kind": "variant"}}))
+
     def _run(self, operation: Callable[[Collection], Any]) -> Any:
         try:
             return operation(self._collection())

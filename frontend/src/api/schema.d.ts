@@ -178,6 +178,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles/{handle}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a profile (reason from a short list, and a note) to the moderators. */
+        post: operations["reportProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/avatar": {
         parameters: {
             query?: never;
@@ -213,6 +232,23 @@ export interface paths {
         patch: operations["reframeAvatar"];
         trace?: never;
     };
+    "/api/v1/me/avatar/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a person to look at your latest refused picture (kept only if you do). */
+        post: operations["appealAvatar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/media/{key}": {
         parameters: {
             query?: never;
@@ -244,6 +280,61 @@ export interface paths {
         };
         /** The generated avatar of a profile without a picture (see `default_avatar`). */
         get: operations["readDefaultAvatar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open items, oldest first, a page at a time (pass next_cursor back as cursor). */
+        get: operations["readModerationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/items/{item_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject an item, with a reason its owner sees. */
+        post: operations["decideModerationItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/items/{item_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        /** The item's picture, for moderators only: never cached by anyone else. */
+        get: operations["readModerationImage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -479,11 +570,81 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        ReportCreate: {
+            /** @enum {string} */
+            reason: "nudity" | "harassment" | "impersonation" | "spam" | "other";
+            /** @default  */
+            note: string;
+        };
+        Report: {
+            id: string;
+            reason: string;
+            note: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         CropUpdate: {
             x: number;
             y: number;
             width: number;
             height: number;
+        };
+        Appeal: {
+            /**
+             * @description What the moderator should know (optional)
+             * @default
+             */
+            note: string;
+        };
+        AppealAccepted: {
+            /** @description The queued item */
+            id: string;
+            state: string;
+        };
+        ItemUser: {
+            id: string;
+            handle: string;
+        };
+        LabelScore: {
+            label: string;
+            score: number;
+        };
+        Decided: {
+            /** @description The moderator's user id */
+            by: string;
+            decision: string;
+            reason: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ModerationItem: {
+            id: string;
+            /** @enum {string} */
+            kind: "review" | "appeal" | "report";
+            state: string;
+            /** Format: date-time */
+            created_at: string;
+            user: components["schemas"]["ItemUser"];
+            /** @description Moderators only (bearer token); never a public /media URL */
+            image_url: string | null;
+            labels: components["schemas"]["LabelScore"][];
+            reports: number;
+            /** @description Reports' */
+            reasons: string[];
+            /** @description The owner's appeal note */
+            note: string;
+            decided: (Record<string, never> | null) | components["schemas"]["Decided"];
+        };
+        QueuePage: {
+            items: components["schemas"]["ModerationItem"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        Decision: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description Shown to the picture's owner */
+            reason: string;
         };
     };
     responses: {
@@ -561,6 +722,15 @@ export interface components {
         };
         /** @description Bad Request */
         BAD_REQUEST: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Forbidden */
+        FORBIDDEN: {
             headers: {
                 [name: string]: unknown;
             };
@@ -884,6 +1054,37 @@ export interface operations {
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
+    reportProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["DEFAULT_ERROR"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     uploadAvatar: {
         parameters: {
             query?: never;
@@ -982,6 +1183,35 @@ export interface operations {
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
+    appealAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Appeal"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealAccepted"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     readMedia: {
         parameters: {
             query?: never;
@@ -1030,6 +1260,93 @@ export interface operations {
                 };
                 content?: never;
             };
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readModerationQueue: {
+        parameters: {
+            query?: {
+                /** @description Only these */
+                kind?: "review" | "appeal" | "report";
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    decideModerationItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationItem"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readModerationImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The picture the item is about */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
         };

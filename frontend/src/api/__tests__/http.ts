@@ -111,6 +111,7 @@ export const aProfile = (changes: Partial<Profile> = {}): Profile => ({
   handle: 'ada',
   display_name: 'Ada',
   email: 'ada@example.com',
+  role: 'user',
   bio: '',
   location: '',
   website: '',
@@ -123,5 +124,5 @@ export const aProfile = (changes: Partial<Profile> = {}): Profile => ({
   },
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
-  ...changes,
+  ...(changes as Profile), // a Partial's keys may be absent, never undefined here
 })
