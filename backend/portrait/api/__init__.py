@@ -6,6 +6,7 @@ To add a resource: write `portrait/api/<resource>.py` with a flask-smorest `Blue
 """
 
 from portrait.api import (
+    admin,
     appeals,
     auth,
     avatar,
@@ -27,4 +28,5 @@ BLUEPRINTS = [
     appeals.bp,
     media.bp,
     moderation.bp,
+    admin.bp,
 ]

@@ -10,6 +10,7 @@ from html import escape
 from flask import current_app
 
 from portrait.errors import DatabaseUnavailable, NotFound
+from portrait.models import User
 from portrait.models.media import MEDIA_URL_PREFIX
 from portrait.storage import MediaItem, MediaStore, MongoMediaStore, StorageError
 
@@ -30,8 +31,8 @@ def read_media(*, key: str) -> MediaItem:
         item = store().get(key)
     except StorageError as exc:
         raise DatabaseUnavailable("The database is unreachable; retry later.") from exc
-    if item is None:
-        raise NotFound("No such media.")
+    if item is None or User.objects(id=item.owner, suspended__ne=None).only("id").first():
+        raise NotFound("No such media.")  # nor a suspended account's
     return item
 
 

@@ -34,6 +34,7 @@ from portrait.models.audit import AuditEntry
 from portrait.models.media import Avatar
 from portrait.models.moderation import HeldRefusal, ModerationItem, Report
 from portrait.models.user import email_key, utcnow
+from portrait.services import sessions
 from portrait.services.media import read_media, store
 from portrait.storage import MediaItem, StorageError
 
@@ -295,3 +296,51 @@ def report(*, reporter: User, target: User, reason: str, note: str) -> Report:
         set_on_insert__image_key=image,
     )
     return entry
+
+
+# -- admin -------------------------------------------------------------------------------------
+
+
+def find_user(*, user_id: str) -> User:
+    user = User.objects(id=_object_id(user_id, error=NotFound("No such user."))).first()
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def suspend(*, user_id: str, reason: str, admin: User) -> User:
+    """Suspends an account: no login, sessions revoked (its tokens stop at once), no public
+    page, its avatar no longer served. 409 when already suspended."""
+    user = find_user(user_id=user_id)
+    if user.id == admin.id:
+        raise Conflict("You cannot suspend yourself.", type_suffix="cannot-suspend-yourself")
+    mark = {"at": utcnow(), "by": str(admin.id), "reason": reason}
+    if not User.objects(id=user.id, suspended=None).update_one(
+        set__suspended=mark, set__updated_at=utcnow(), inc__version=1
+    ):
+        raise Conflict("This account is already suspended.", type_suffix="already-suspended")
+    sessions.revoke_user_sessions(user_id=user.id, reason="suspended")
+    audit(actor=str(admin.id), action="suspend", target=f"user:{user.id}", reason=reason)
+    return find_user(user_id=user_id)
+
+
+def unsuspend(*, user_id: str, admin: User) -> User:
+    """Lifts a suspension (idempotent); audited when there was one."""
+    user = find_user(user_id=user_id)
+    if User.objects(id=user.id, suspended__ne=None).update_one(
+        set__suspended=None, set__updated_at=utcnow(), inc__version=1
+    ):
+        audit(actor=str(admin.id), action="unsuspend", target=f"user:{user.id}")
+    return find_user(user_id=user_id)
+
+
+def remove_avatar(*, user_id: str, reason: str, admin: User) -> User:
+    """Removes an account's avatar and its files (the default avatar shows); audited."""
+    from portrait.services import avatar  # the avatar service queues reviews from here
+
+    user = find_user(user_id=user_id)
+    had = user.avatar is not None
+    user = avatar.delete_avatar(user=user)
+    if had:
+        audit(actor=str(admin.id), action="remove-avatar", target=f"user:{user.id}", reason=reason)
+    return user
