@@ -48,8 +48,9 @@ def test_a_marker_in_a_large_master_is_missed_whole_and_caught_in_a_tile(
     assert marker_client.get(f"{API}/me", headers=member.headers).get_json()["avatar"] is None
     paths = [path for path, _, _ in marker_models.seen]
     assert paths[0] == PIPELINE and paths.count(PREDICT) == 1 + 9  # the square, 3x3 tiles
-    tiles = marker_models.seen[2:]
-    assert all(max(width, height) <= 640 for _, width, height in tiles)
+    views = sorted(marker_models.seen[1:], key=lambda seen: -seen[1])  # checked side by side
+    assert views[0] == (PREDICT, 512, 512)  # the square, then tiles at the detector's size
+    assert all(max(width, height) <= 320 for _, width, height in views[1:])
 
 
 def test_a_marker_in_the_published_square_is_caught_though_the_picture_passes(

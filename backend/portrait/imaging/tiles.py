@@ -3,7 +3,8 @@
 The nudity detector sees its whole input at 320 px. On a 2048 px master a region covering
 1/16 of the picture (a quarter of each side) is then ~80 px wide, and smaller ones vanish.
 Tiles half the picture's size, starting every quarter (a 3×3 grid, 50% overlap), always hold
-such a region whole, where it fills at least a quarter of the tile: seen twice as large.
+such a region whole, where it fills at least a quarter of the tile: seen twice as large. They
+are sent at the detector's input size, so the model service has nothing to shrink.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from PIL import Image
 from portrait.imaging.render import Box
 
 TILE_FROM = 1024  # long side (px) from which a master is also checked in tiles
-TILE_SIDE = 640  # long side (px) a tile is sent at: the model service decodes to this anyway
+TILE_SIDE = 320  # long side (px) a tile is sent at: the detector's own input size
 TILE_QUALITY = 85
 GRID = 3  # tiles per axis: each covers 2/(GRID+1) of the side, one every 1/(GRID+1)
 

@@ -7,7 +7,9 @@ is down, slow or answers garbage); nothing is stored in that case.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -38,6 +40,9 @@ log = logging.getLogger(__name__)
 CLIENT = "portrait.model_service"
 RETRY_AFTER = 10  # seconds a client should wait when the model service is down
 _REFUSALS = {413: PayloadTooLarge, 415: UnsupportedMediaType, 422: UnprocessableImage}
+PARALLEL_CHECKS = 3
+_EXECUTOR: ThreadPoolExecutor | None = None
+_EXECUTOR_LOCK = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
@@ -131,10 +136,27 @@ def frame_only(master_jpeg: bytes, width: int, height: int) -> Framing:
     )
 
 
-def moderate(image: bytes, *, content_type: str, threshold: float | None = None) -> Moderation:
-    """`nudity-detection` alone on one view of the picture (the square, a tile)."""
+def moderate_all(
+    images: list[tuple[bytes, str]], *, threshold: float | None = None
+) -> list[Moderation]:
+    """`nudity-detection` alone on each view of the picture (the square, tiles), in order.
+    PARALLEL_CHECKS at a time: with several model workers (production runs one per core)
+    the views of one upload are checked side by side."""
+    models = client()
+
+    def one(view: tuple[bytes, str]) -> Moderation:
+        return models.moderate(view[0], content_type=view[1], threshold=threshold)
+
     with _mapped_errors():
-        return client().moderate(image, content_type=content_type, threshold=threshold)
+        return list(_checks().map(one, images))
+
+
+def _checks() -> ThreadPoolExecutor:
+    global _EXECUTOR
+    with _EXECUTOR_LOCK:  # one pool per process: its threads keep their pooled connections
+        if _EXECUTOR is None:
+            _EXECUTOR = ThreadPoolExecutor(PARALLEL_CHECKS, thread_name_prefix="moderation")
+        return _EXECUTOR
 
 
 def reject(

@@ -36,17 +36,15 @@ class View:
 def check_views(*, square_webp: bytes, picture: Image.Image | None = None) -> list[View]:
     """The published square and, when `picture` is given and large, its tiles. Asked at the
     review line, so every policy label that matters comes back with its score."""
-    threshold = current_app.config["MODERATION_REVIEW_AT"]
-    square = avatar_models.moderate(
-        square_webp, content_type=CONTENT_TYPES["webp"], threshold=threshold
-    )
-    views = [View("square", square)]
+    views = [("square", square_webp, CONTENT_TYPES["webp"])]
     if picture is not None:
         for box in tile_boxes(picture.width, picture.height):
-            tile = tile_jpeg(picture, box)
-            answer = avatar_models.moderate(tile, content_type="image/jpeg", threshold=threshold)
-            views.append(View("tile", answer))
-    return views
+            views.append(("tile", tile_jpeg(picture, box), "image/jpeg"))
+    answers = avatar_models.moderate_all(
+        [(data, content_type) for _, data, content_type in views],
+        threshold=current_app.config["MODERATION_REVIEW_AT"],
+    )
+    return [View(name, answer) for (name, _, _), answer in zip(views, answers, strict=True)]
 
 
 def master_score(views: list[View]) -> float:
