@@ -107,7 +107,7 @@ def start(command: list[str], env: dict[str, str], url: str, ready: str) -> subp
         try:
             if requests.get(url + ready, timeout=5).ok:
                 return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or too busy to answer in 5 s
             pass
         time.sleep(0.3)
     process.terminate()

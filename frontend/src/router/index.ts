@@ -41,6 +41,12 @@ const router = createRouter({
       meta: { requiresAuth: true, title: 'Account' },
     },
     {
+      path: '/moderation',
+      name: 'moderation',
+      component: () => import('@/views/ModerationView.vue'),
+      meta: { requiresAuth: true, title: 'Moderation' },
+    },
+    {
       path: '/@:handle',
       name: 'public-profile',
       component: () => import('@/views/PublicProfileView.vue'),
