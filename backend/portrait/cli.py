@@ -8,6 +8,8 @@ embedded server (`./scripts/dev`), so the commands are sent to it (portrait.cli_
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import current_app
@@ -59,9 +61,15 @@ def _run(command: str, **params) -> None:
         click.echo(output)
 
 
-def serve_embedded(app, port: int) -> None:
-    """In `python -m portrait` on the embedded store: answer these commands from the CLI."""
-    app.extensions[SERVING] = cli_bridge.serve(app, port, COMMANDS)
+@contextmanager
+def serving_embedded(app, port: int) -> Iterator[None]:
+    """In `python -m portrait` on the embedded store: answers these commands from the CLI
+    while the block (the server) runs."""
+    server = app.extensions[SERVING] = cli_bridge.serve(app, port, COMMANDS)
+    try:
+        yield
+    finally:
+        cli_bridge.stop(server)
 
 
 @users.command("set-role")

@@ -31,11 +31,14 @@ class CommandFailed(Exception):
 
 
 def socket_path(port: int | str | None = None) -> Path:
-    return SOCKET_DIR / f"{port or os.environ.get('PORT', '8000')}.sock"
+    name = port if port is not None else os.environ.get("PORT", "8000")
+    return SOCKET_DIR / f"{name}.sock"
 
 
-def serve(app: Flask, port: int, commands: dict[str, Callable[..., str]]) -> Path:
-    """Answers commands for the embedded run on a daemon thread; returns the socket path."""
+def serve(
+    app: Flask, port: int, commands: dict[str, Callable[..., str]]
+) -> socketserver.UnixStreamServer:
+    """Answers commands for the embedded run on a daemon thread until `stop(server)`."""
     SOCKET_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = socket_path(port)
     path.unlink(missing_ok=True)  # left by a run that was killed
@@ -56,7 +59,14 @@ def serve(app: Flask, port: int, commands: dict[str, Callable[..., str]]) -> Pat
     server = socketserver.ThreadingUnixStreamServer(str(path), Handler)
     os.chmod(path, 0o600)
     threading.Thread(target=server.serve_forever, daemon=True, name="cli-bridge").start()
-    return path
+    return server
+
+
+def stop(server: socketserver.UnixStreamServer) -> None:
+    """Stops answering and removes the socket, so no later CLI call finds a dead one."""
+    server.shutdown()
+    server.server_close()
+    Path(server.server_address).unlink(missing_ok=True)
 
 
 def forward(path: Path, command: str, params: dict) -> str:

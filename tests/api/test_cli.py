@@ -8,7 +8,10 @@ import sys
 
 import pytest
 import requests
+from flask import Flask
 
+from portrait.__main__ import main
+from portrait.cli_bridge import socket_path
 from portrait.models.audit import AuditEntry
 from tests.api.test_main import start_embedded
 from tests.utils.factories import signup_data
@@ -105,3 +108,17 @@ def test_the_cli_reaches_the_running_embedded_server(tmp_path):
     finally:
         server.terminate()
         server.communicate(timeout=30)
+
+
+def test_the_embedded_run_listens_only_while_it_runs(monkeypatch):
+    for name in ("MONGO_URI", "SECRET_KEY", "RATELIMIT_STORAGE_URI"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PORTRAIT_ENV", "development")
+    monkeypatch.setenv("WEB_DIST", "/nonexistent")
+    listening = []
+    monkeypatch.setattr(
+        Flask, "run", lambda app, **kw: listening.append(socket_path(kw["port"]).exists())
+    )
+    assert main(["--port", "0"]) == 0
+    assert listening == [True]
+    assert not socket_path(0).exists()
