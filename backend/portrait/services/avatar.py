@@ -80,7 +80,7 @@ def _item(owner: str, kind: str, ext: str, data: bytes) -> MediaItem:
 
 def _variants(owner: str, renditions: list[Rendition], review: dict | None) -> list[MediaItem]:
     # A picture waiting for a person is "held": served only privately until approved.
-    kind = "held" if review is not None and review["state"] != "approved" else "variant"
+    kind = "variant" if review is None or review["state"] == "approved" else "held"
     return [_item(owner, kind, r.ext, r.data) for r in renditions]
 
 
@@ -102,26 +102,39 @@ def replace_avatar(*, user: User, data: bytes) -> User:
             renditions = imaging.render_variants(image, frame.crop)
             views = [whole, *screening.check_views(square_webp=renditions[0].data, picture=image)]
             review = screening.decide(user=user, views=views, sha256=sha256, size=size)
-        owner = str(user.id)
-        master_item = _item(owner, "master", "jpg", master)
-        variants = _variants(owner, renditions, review)
-        avatar = _avatar(
-            master_item.key,
-            image.size,
-            variants,
-            frame.crop,
-            faces=frame.faces,
-            moderation=avatar_models.moderation_summary(
-                analysis, score=screening.master_score(views)
-            ),
-            framing=frame.summary,
-            review=review,
-        )
-        return _commit(user, avatar, [master_item, *variants])
+        summary = avatar_models.moderation_summary(analysis, score=screening.master_score(views))
+        return _publish(user, master, image, renditions, frame, moderation=summary, review=review)
+
+
+def _publish(
+    user: User,
+    master: bytes,
+    image: Image.Image,
+    renditions: list[Rendition],
+    frame: avatar_models.Framing,
+    *,
+    moderation: dict,
+    review: dict | None,
+) -> User:
+    """A new master and its variants become the user's avatar."""
+    owner = str(user.id)
+    master_item = _item(owner, "master", "jpg", master)
+    variants = _variants(owner, renditions, review)
+    avatar = _avatar(
+        master_item.key,
+        image.size,
+        variants,
+        frame.crop,
+        faces=frame.faces,
+        moderation=moderation,
+        framing=frame.summary,
+        review=review,
+    )
+    return _commit(user, avatar, [master_item, *variants])
 
 
 def _commit(user: User, avatar: Avatar, items: list[MediaItem]) -> User:
-    if avatar.review is not None:  # queued first: no pending picture without its item
+    if not avatar.public:  # queued first: no pending picture without its item
         moderation.open_review(user=user, avatar=avatar)
     return commit(store=store(), user=user, avatar=avatar, items=items)
 
@@ -210,22 +223,11 @@ def publish_appealed(*, user_id, master: bytes, review: dict) -> User:
             raise NotFound("The account no longer exists.")
         image = imaging.decode_master(master)
         frame = avatar_models.frame_only(master, image.width, image.height)
-        owner = str(user.id)
-        master_item = _item(owner, "master", "jpg", master)
-        variants = _variants(owner, imaging.render_variants(image, frame.crop), None)
+        renditions = imaging.render_variants(image, frame.crop)
         labels = review.get("labels", [])
         score = max((label["score"] for label in labels), default=0.0)
-        avatar = _avatar(
-            master_item.key,
-            image.size,
-            variants,
-            frame.crop,
-            faces=frame.faces,
-            moderation={"explicit": False, "labels": [x["label"] for x in labels], "score": score},
-            framing=frame.summary,
-            review=review,
-        )
-        return commit(store=store(), user=user, avatar=avatar, items=[master_item, *variants])
+        summary = {"explicit": False, "labels": [x["label"] for x in labels], "score": score}
+        return _publish(user, master, image, renditions, frame, moderation=summary, review=review)
 
 
 @on_account_delete
