@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portrait import db, docs, errors, request_limits, web
+    from portrait import cli, db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.models import RefreshSession, User
@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
         )
     request_limits.init_app(app)
     web.init_app(app)
+    app.cli.add_command(cli.users)
     errors.init_app(app)  # last: replaces the handlers the extensions registered
 
 

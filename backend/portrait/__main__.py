@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 
-from portrait import create_app, db
+from portrait import cli, create_app, db
 from portrait.config import ConfigError
 
 log = logging.getLogger("portrait")
@@ -30,9 +30,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
         return 2
-    if not app.config["MONGO_URI"]:
-        db.serialize_requests(app)  # the embedded store is not thread-safe
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    if app.config["MONGO_URI"]:
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        return 0
+    db.serialize_requests(app)  # the embedded store is not thread-safe
+    with cli.serving_embedded(app, args.port):  # `flask --app portrait users ...` reaches it
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
 
 

@@ -66,6 +66,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("AVATAR_DECODE_WAIT", int, 5, "Seconds an upload waits for a decode slot (then 503)."),
     Option("MEDIA_CLEANUP_INTERVAL", int, 3600, "Seconds between orphan-media passes; 0 = off."),
     Option("MODELS_TIMEOUT", int, 5, "Seconds to wait for the model service (then 503)."),
+    Option("MODERATION_REVIEW_AT", float, 0.25, "Policy score from which a person must approve."),
+    Option("MODERATION_REJECT_AT", float, 0.5, "Policy score from which a picture is refused."),
+    Option("MODERATION_APPEAL_DAYS", int, 14, "Days an undecided appeal's picture is kept."),
     Option("ARGON2_TIME_COST", int, 3, "argon2id iterations."),
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
     Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
@@ -83,6 +86,11 @@ def _parse(option: Option, raw: Any) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ConfigError(f"{option.name} must be an integer, got {raw!r}") from exc
+    if option.type is float:
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{option.name} must be a number, got {raw!r}") from exc
     if option.type is bool:
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True
@@ -176,6 +184,7 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         "REQUEST_BODY_TIMEOUT",
         "AVATAR_DECODE_MAX_BYTES",
         "AVATAR_DECODES_PER_PROCESS",
+        "MODERATION_APPEAL_DAYS",
     ):
         if values[name] <= 0:
             raise ConfigError(f"{name} must be positive")
@@ -185,6 +194,9 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
         raise ConfigError("MONGO_URI is required in production (the embedded store is for trying)")
     if values["AVATAR_DECODE_WAIT"] < 0:
         raise ConfigError("AVATAR_DECODE_WAIT must be 0 or more")
+    if not 0.25 <= values["MODERATION_REVIEW_AT"] < values["MODERATION_REJECT_AT"] <= 1:
+        # NudeNet reports nothing under 0.25, so a lower review line would mean nothing.
+        raise ConfigError("need 0.25 <= MODERATION_REVIEW_AT < MODERATION_REJECT_AT <= 1")
     if values["PROXY_HOPS"] < 0:
         raise ConfigError("PROXY_HOPS must be 0 or more")
     if not values["RATELIMIT_STORAGE_URI"]:

@@ -7,7 +7,9 @@ Pillow decode of the same upload measured in the same run; never fails on timing
 1. Floor, in one process: decode + normalise, master JPEG, the model service's avatar
    pipeline called as a function (moderate + crop), variants rendered; per stage and total.
 2. End to end: PUT /api/v1/me/avatar over HTTP against the API under gunicorn (1 sync worker,
-   embedded mongomock store) with the model service under gunicorn (1 worker) over HTTP.
+   embedded mongomock store) with the model service under gunicorn (1 worker) over HTTP;
+   alternating with the same API with crop moderation (square + tiles) skipped
+   (unscreened_app.py), so the cost of crop moderation prints as a same-run ratio.
    Then the peak resident memory (VmHWM) of the API worker and of the model worker.
 Inputs: a 12 MP phone-style JPEG (4032x3024, sensor-like noise, EXIF orientation 6) and a
 640x480 photo, both with scikit-image's astronaut in them. Client and servers share the
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -31,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # tests.utils.images builds the inputs
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 
-from benchlib import against_decode, free_port, paired, pillow_decode, say, stop, summary  # noqa: E402
+from benchlib import free_port, paired, pillow_decode, say, stop, summary  # noqa: E402
 
 from portrait.imaging import (  # noqa: E402
     Box,
@@ -120,16 +123,10 @@ def peak_rss_mb(master_pid: int) -> float:
     return int(line.split()[1]) / 1024
 
 
-def bench_end_to_end(data: dict[str, bytes], iterations: int) -> None:
-    models_port, api_port = free_port(), free_port()
-    models_url, api_url = f"http://127.0.0.1:{models_port}", f"http://127.0.0.1:{api_port}"
-    models = start(
-        [sys.executable, "-m", "gunicorn", "-c", str(MODELS_CONF), "portrait_models:create_app()"],
-        {"MODELS_HOST": "127.0.0.1", "MODELS_PORT": str(models_port), "MODELS_WORKERS": "1"},
-        models_url,
-        "/readyz",
-    )
-    api_env = {
+def start_api(app: str, models_url: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
         "PORTRAIT_ENV": "development",
         "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnop",
         "MODELS_URL": models_url,
@@ -137,33 +134,68 @@ def bench_end_to_end(data: dict[str, bytes], iterations: int) -> None:
         "WEB_DIST": "/nonexistent",
         "LOG_LEVEL": "WARNING",
     }
-    bind = ["-w", "1", "-b", f"127.0.0.1:{api_port}", "--access-logfile", "/dev/null"]
-    api = start(
-        [sys.executable, "-m", "gunicorn", *bind, "portrait:create_app()"],
-        api_env,
-        api_url,
-        "/healthz",
+    bind = ["-w", "1", "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"]
+    path = ["--pythonpath", str(ROOT / "scripts" / "bench")]
+    process = start([sys.executable, "-m", "gunicorn", *bind, *path, app], env, url, "/healthz")
+    return process, url
+
+
+def signed_in(session: requests.Session, api_url: str) -> dict[str, str]:
+    signup = {"email": "bench@example.com", "password": "bench password 1",
+              "handle": "bench", "display_name": "Bench Mark"}  # fmt: skip
+    body = session.post(api_url + "/api/v1/auth/signup", json=signup).json()
+    return {"Authorization": f"Bearer {body['access_token']}"}
+
+
+def bench_end_to_end(data: dict[str, bytes], iterations: int) -> None:
+    models_port = free_port()
+    models_url = f"http://127.0.0.1:{models_port}"
+    models = start(
+        [sys.executable, "-m", "gunicorn", "-c", str(MODELS_CONF), "portrait_models:create_app()"],
+        {"MODELS_HOST": "127.0.0.1", "MODELS_PORT": str(models_port), "MODELS_WORKERS": "1"},
+        models_url,
+        "/readyz",
     )
+    # The same API twice: as shipped, and with crop moderation (square + tiles) skipped.
+    api, api_url = start_api("portrait:create_app()", models_url)
+    bare, bare_url = start_api("unscreened_app:create_app()", models_url)
     try:
         say("== end to end: PUT /api/v1/me/avatar -> API (gunicorn 1 worker) -> model service")
         session = requests.Session()
-        signup = {"email": "bench@example.com", "password": "bench password 1",
-                  "handle": "bench", "display_name": "Bench Mark"}  # fmt: skip
-        body = session.post(api_url + "/api/v1/auth/signup", json=signup).json()
-        headers = {"Authorization": f"Bearer {body['access_token']}"}
+        targets = {"screened": api_url, "unscreened": bare_url}
+        headers = {name: signed_in(session, url) for name, url in targets.items()}
         for name, upload in data.items():
+            samples: dict[str, list[float]] = {"screened": [], "unscreened": []}
 
-            def put(upload=upload) -> None:
-                response = session.put(
-                    api_url + "/api/v1/me/avatar", data=upload, headers=headers, timeout=30
-                )
-                response.raise_for_status()
+            def put(upload=upload, samples=samples) -> None:
+                for target, url in targets.items():  # alternate: both see the same load
+                    started = time.perf_counter()
+                    response = session.put(
+                        url + "/api/v1/me/avatar", data=upload, headers=headers[target], timeout=60
+                    )
+                    samples[target].append(time.perf_counter() - started)
+                    response.raise_for_status()
 
-            say(f"{name:11} {against_decode(put, upload, iterations)}")
+            put()  # warm-up
+            for values in samples.values():
+                values.clear()
+            decodes: list[float] = []  # the same-run reference, taken in turn with the uploads
+            for _ in range(iterations):
+                put()
+                started = time.perf_counter()
+                pillow_decode(upload)
+                decodes.append(time.perf_counter() - started)
+            ratio = statistics.median(samples["screened"]) / statistics.median(
+                samples["unscreened"]
+            )
+            say(f"{name:11} {summary(samples['screened'], decodes)}")
+            say(f"{'':11} without crop moderation {summary(samples['unscreened'], decodes)}")
+            say(f"{'':11} crop moderation costs x{ratio:.2f} (median with / without)")
         say(f"peak memory: API worker {peak_rss_mb(api.pid):.0f} MB, "
             f"model worker {peak_rss_mb(models.pid):.0f} MB (VmHWM)")  # fmt: skip
     finally:
         stop(api)
+        stop(bare)
         stop(models)
 
 

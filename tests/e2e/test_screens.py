@@ -100,5 +100,6 @@ def test_refusal_screen(screen: Screen, refusing_app_url: str, tmp_path: Path):
     page, size = screen.page, screen.size
     sign_up(page, refusing_app_url, handle=f"kim_{size}", name="Kim Doe")
     page.locator('[data-test="pick"]').set_input_files(photo(tmp_path / "photo.jpg"))
-    expect(page.get_by_role("status").filter(has_text="Nothing from this upload")).to_be_visible()
+    refused = page.get_by_role("status").filter(has_text="deleted within 15 minutes unless")
+    expect(refused).to_be_visible()
     screen.save("refused")

@@ -96,7 +96,7 @@ def test_a_refused_photo_is_explained_and_nothing_changes(
 ):
     sign_up(page, refusing_app_url, handle="refused", name="Sam Doe")
     page.locator('[data-test="pick"]').set_input_files(astronaut)
-    status = page.get_by_role("status").filter(has_text="Nothing from this upload was kept")
+    status = page.get_by_role("status").filter(has_text="deleted within 15 minutes unless")
     expect(status).to_be_visible(timeout=30_000)
     expect(status).to_contain_text("breast")  # why: the label the model service reported
     page.reload()

@@ -9,13 +9,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.utils.avatar import clean_answer
+from tests.utils.avatar import answer_for, clean_answer
 
 
 class _CleanModels(BaseHTTPRequestHandler):
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = json.dumps(clean_answer(64, 64)).encode()
+        body = json.dumps(answer_for(self.path, clean_answer(64, 64))).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))

@@ -94,6 +94,15 @@ def clean_answer(width: int, height: int) -> dict:
     return answer
 
 
+def answer_for(path: str, body):
+    """A canned avatar-pipeline answer as the model service would give it at `path`: the
+    checks of single views (`nudity-detection` on the square, on tiles) get its moderation."""
+    if path.startswith("/v1/models/nudity-detection/") and isinstance(body, dict):
+        meta = body["metadata"]["models"]["moderation"]
+        return {"result": body["result"]["moderation"], "metadata": {**meta, "duration_ms": 1.0}}
+    return body
+
+
 class FlakyStore:
     """A real media store with injected trouble: `before_put(n, item)` runs before the n-th
     put (1-based) and may raise or change the database; `fail_deletes` breaks deletion."""

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.utils import images
-from tests.utils.avatar import upload
+from tests.utils.avatar import answer_for, upload
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +48,12 @@ def canned_models() -> Iterator[Callable[..., str]]:
 
     def start(status, body, content_type="application/json", *, arrived=None, hold=None) -> str:
         """`arrived` is set when a request comes in; the answer waits for `hold` if given."""
-        payload = json.dumps(body).encode() if isinstance(body, dict) else body
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                answer = answer_for(self.path, body)
+                payload = json.dumps(answer).encode() if isinstance(answer, dict) else answer
                 if arrived is not None:
                     arrived.set()
                 if hold is not None:
@@ -87,3 +88,39 @@ def with_avatar(client, account):
     response = upload(client, account, images.face_photo())
     assert response.status_code == 200, response.get_json()
     return account, response.get_json()
+
+
+class MarkerModels:
+    """The marker stand-in (tests.utils.marker_models) on a loopback port; `stop()` takes it
+    down for good (connection refused from then on)."""
+
+    def __init__(self) -> None:
+        from tests.utils.marker_models import create_app
+
+        self.app = create_app()
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def settings(self) -> dict:
+        """The API's settings for it: a generous wait, as the stand-in shares a busy machine."""
+        return {"MODELS_URL": self.url, "MODELS_TIMEOUT": 30}
+
+    @property
+    def seen(self) -> list[tuple[str, int, int]]:
+        return self.app.config["SEEN"]
+
+    def stop(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join()
+
+
+@pytest.fixture
+def marker_models() -> Iterator[MarkerModels]:
+    models = MarkerModels()
+    yield models
+    models.stop()

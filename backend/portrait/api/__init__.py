@@ -5,13 +5,28 @@ To add a resource: write `portrait/api/<resource>.py` with a flask-smorest `Blue
 `bp` and add the module here.
 """
 
-from portrait.api import auth, avatar, health, me, media, profiles
+from portrait.api import (
+    admin,
+    appeals,
+    auth,
+    avatar,
+    health,
+    me,
+    media,
+    moderation,
+    profiles,
+    reports,
+)
 
 BLUEPRINTS = [
     health.bp,
     auth.bp,
     me.bp,
     profiles.bp,
+    reports.bp,
     avatar.bp,
+    appeals.bp,
     media.bp,
+    moderation.bp,
+    admin.bp,
 ]

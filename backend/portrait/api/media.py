@@ -53,7 +53,8 @@ def _immutable(body: bytes | str, content_type: str, etag: str, *, public: bool)
 def read_media(key):
     """One avatar file by its content-addressed key."""
     item = media.read_media(key=key)
-    return _immutable(item.data, item.content_type, item.sha256, public=item.kind != "master")
+    # Masters and held variants (waiting for review): never in shared caches.
+    return _immutable(item.data, item.content_type, item.sha256, public=item.kind == "variant")
 
 
 @bp.route("/default/<int:hue>/<string:text>.svg")

@@ -38,8 +38,11 @@ from portrait.clients.model_types import (
     ModelInputRefused,
     ModelServiceError,
     ModelServiceUnavailable,
+    Moderation,
     Prediction,
     parse_avatar,
+    parse_crop,
+    parse_moderation,
 )
 
 __all__ = [
@@ -51,7 +54,9 @@ __all__ = [
     "ModelServiceClient",
     "ModelServiceError",
     "ModelServiceUnavailable",
+    "Moderation",
     "Prediction",
+    "parse_crop",
 ]
 
 _BACKOFF_S = 0.05
@@ -108,6 +113,17 @@ class ModelServiceClient:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelServiceUnavailable(f"unexpected predict response: {exc!r}") from exc
+
+    def moderate(
+        self, image: bytes, *, content_type: str, threshold: float | None = None
+    ) -> Moderation:
+        """``nudity-detection`` on ``image``; ``threshold`` (else the model's) decides reasons."""
+        options = {} if threshold is None else {"threshold": threshold}
+        answer = self.predict("nudity-detection", image, content_type=content_type, **options)
+        try:
+            return parse_moderation(answer.result, answer.model, answer.version)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelServiceUnavailable(f"unexpected moderation response: {exc!r}") from exc
 
     def ready(self) -> bool:
         """True when the service answers ``/readyz`` with 200 (models loaded). Never raises."""

@@ -69,6 +69,25 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class Moderation:
+    """A ``nudity-detection`` answer. ``reasons`` are the policy labels that scored at or above
+    ``threshold``; ``policy_score`` is the highest score among them (0 when none did)."""
+
+    explicit: bool
+    reasons: tuple[str, ...]
+    threshold: float
+    detections: tuple[Detection, ...]
+    model: str
+    version: str
+
+    @property
+    def policy_score(self) -> float:
+        # Fail closed: "explicit" with no score to go by counts as certain.
+        fallback = 1.0 if self.explicit else 0.0
+        return max((d.score for d in self.detections if d.label in self.reasons), default=fallback)
+
+
+@dataclass(frozen=True)
 class AvatarAnalysis:
     """The avatar pipeline's answer. ``crop``/``method`` are None when the image is explicit."""
 
@@ -87,6 +106,18 @@ class AvatarAnalysis:
     crop_version: str
     duration_ms: float
 
+    @property
+    def moderation(self) -> Moderation:
+        """The whole-picture check alone, shaped like any other view's."""
+        return Moderation(
+            explicit=self.explicit,
+            reasons=self.reasons,
+            threshold=self.threshold,
+            detections=self.detections,
+            model=self.moderation_model,
+            version=self.moderation_version,
+        )
+
 
 def _box(raw: dict[str, Any]) -> Box:
     return Box(int(raw["x"]), int(raw["y"]), int(raw["width"]), int(raw["height"]))
@@ -97,18 +128,25 @@ def _detection(raw: dict[str, Any]) -> Detection:
     return Detection(label=str(raw["label"]), score=float(raw["score"]), box=Box(x, y, w, h))
 
 
+def parse_crop(crop: dict[str, Any]) -> tuple[Box, tuple[Face, ...], str]:
+    """A ``smart-crop`` result: the crop, the faces it framed and its method."""
+    faces = tuple(Face(_box(f), str(f["source"])) for f in crop["faces"])
+    return _box(crop["crop"]), faces, str(crop["method"])
+
+
 def parse_avatar(body: dict[str, Any]) -> AvatarAnalysis:
     result, meta = body["result"], body["metadata"]
     moderation, crop = result["moderation"], result["crop"]
     models = meta["models"]
+    box, faces, method = parse_crop(crop) if crop else (None, (), None)
     return AvatarAnalysis(
         explicit=bool(moderation["explicit"]),
         reasons=tuple(str(r) for r in moderation["reasons"]),
         threshold=float(moderation["threshold"]),
         detections=tuple(_detection(d) for d in moderation["detections"]),
-        crop=_box(crop["crop"]) if crop else None,
-        faces=tuple(Face(_box(f), str(f["source"])) for f in crop["faces"]) if crop else (),
-        method=str(crop["method"]) if crop else None,
+        crop=box,
+        faces=faces,
+        method=method,
         image_width=int(result["image"]["width"]),
         image_height=int(result["image"]["height"]),
         moderation_model=str(models["moderation"]["model"]),
@@ -116,4 +154,15 @@ def parse_avatar(body: dict[str, Any]) -> AvatarAnalysis:
         crop_model=str(models["crop"]["model"]),
         crop_version=str(models["crop"]["version"]),
         duration_ms=float(meta["duration_ms"]),
+    )
+
+
+def parse_moderation(result: dict[str, Any], model: str, version: str) -> Moderation:
+    return Moderation(
+        explicit=bool(result["explicit"]),
+        reasons=tuple(str(r) for r in result["reasons"]),
+        threshold=float(result["threshold"]),
+        detections=tuple(_detection(d) for d in result["detections"]),
+        model=model,
+        version=version,
     )

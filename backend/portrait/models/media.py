@@ -36,7 +36,8 @@ class Media(Document):
 
     key = StringField(primary_key=True)
     owner = StringField(required=True)
-    kind = StringField(required=True, choices=("master", "variant"))
+    # "held": a variant of a picture waiting for a person (served privately, see api/media).
+    kind = StringField(required=True, choices=("master", "variant", "held"))
     content_type = StringField(required=True)
     size = IntField(required=True, min_value=0)
     sha256 = StringField(required=True)
@@ -61,7 +62,15 @@ class Avatar(EmbeddedDocument):
     faces = ListField(DictField())  # [{"x", "y", "width", "height", "source"}]
     moderation = DictField(required=True)  # model, version, explicit (False), threshold...
     framing = DictField()  # crop model, version, method; "user" after a manual re-frame
+    # None: accepted by the model. Else {"state": pending|approved|rejected, "reason", "at"}:
+    # only an approved one is shown to anyone but the owner (portrait.services.screening).
+    review = DictField(null=True, default=None)
     updated_at = DateTimeField(required=True, default=utcnow)
+
+    @property
+    def public(self) -> bool:
+        """Whether anyone but the owner may see it: accepted, or approved by a person."""
+        return self.review is None or self.review.get("state") == "approved"
 
     def media_keys(self) -> set[str]:
         return {self.master_key, *self.variants.values()}

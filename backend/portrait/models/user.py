@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, EmbeddedDocumentField, IntField, StringField
+from mongoengine import (
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocumentField,
+    IntField,
+    StringField,
+)
 
 from portrait.models.base import utcnow
 from portrait.models.media import Avatar
+
+ROLES = ("user", "moderator", "admin")
 
 
 def email_key(email: str) -> str:
@@ -40,6 +49,12 @@ class User(Document):
     location = StringField(default="")
     website = StringField(default="")
     avatar = EmbeddedDocumentField(Avatar, null=True)  # None: the default initials show
+    # "user", "moderator" or "admin" (which includes moderator); set only from the command
+    # line (`flask --app portrait users set-role`), never through the API.
+    role = StringField(default="user", choices=ROLES)
+    # None, or {"at", "by", "reason"} while an admin has suspended the account: no login, no
+    # public page, no avatar served (portrait.services.moderation).
+    suspended = DictField(null=True, default=None)
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)
     updated_at = DateTimeField(required=True, default=utcnow)

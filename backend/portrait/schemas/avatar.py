@@ -42,6 +42,20 @@ class ModerationSummarySchema(ma.Schema):
     explicit = fields.Boolean()
     threshold = fields.Float()
     labels = fields.List(fields.String(), metadata={"description": "What the detector saw"})
+    score = fields.Float(metadata={"description": "Highest policy score of the picture"})
+
+
+class ReviewSchema(ma.Schema):
+    """A person's review of a borderline picture (see docs/moderation.md)."""
+
+    state = fields.String(
+        required=True,
+        validate=validate.OneOf(("pending", "approved", "rejected")),
+        metadata={"description": "pending: only you see it until a moderator approves it"},
+    )
+    reason = fields.String(
+        required=True, allow_none=True, metadata={"description": "The moderator's reason"}
+    )
 
 
 class PublicAvatarSchema(ma.Schema):
@@ -56,6 +70,11 @@ class AvatarSchema(PublicAvatarSchema):
     faces = fields.List(fields.Nested(FaceSchema))
     moderation = fields.Nested(ModerationSummarySchema)
     framing = fields.Dict(metadata={"description": "Crop model, version and method"})
+    review = fields.Nested(
+        ReviewSchema,
+        allow_none=True,
+        metadata={"description": "null: accepted without review. Else shown to you only"},
+    )
     updated_at = fields.DateTime()
 
 

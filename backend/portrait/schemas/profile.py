@@ -16,6 +16,11 @@ from portrait.schemas.base import (
 from portrait.services.media import default_avatar
 
 
+def public_avatar(user):
+    avatar = user.avatar
+    return avatar if avatar is not None and avatar.public else None
+
+
 class Computed(fields.Nested):
     """A read-only nested document computed from the whole object. Unlike fields.Function,
     the OpenAPI document then shows its schema, so generated client types are exact."""
@@ -42,7 +47,8 @@ class PublicProfileSchema(ma.Schema):
     bio = fields.String(required=True)
     location = fields.String(required=True)
     website = fields.String(required=True)
-    avatar = fields.Nested(PublicAvatarSchema, required=True, allow_none=True)  # null: none yet
+    # null: none yet, or one nobody but its owner may see yet (waiting for a moderator).
+    avatar = Computed(PublicAvatarSchema, public_avatar, required=True, allow_none=True)
     default_avatar = Computed(
         DefaultAvatarSchema,
         lambda user: default_avatar(handle=user.handle, display_name=user.display_name),
@@ -57,6 +63,11 @@ class MeSchema(PublicProfileSchema):
     avatar = fields.Nested(AvatarSchema, required=True, allow_none=True)
     id = fields.String(required=True)
     email = fields.String(required=True)
+    role = fields.String(
+        required=True,
+        validate=validate.OneOf(("user", "moderator", "admin")),
+        metadata={"description": "Given only from the command line; admin includes moderator"},
+    )
     updated_at = fields.DateTime(required=True)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 from mongoengine.errors import NotUniqueError
 
-from portrait.errors import Conflict, Unauthorized
+from portrait.errors import Conflict, Forbidden, Unauthorized
 from portrait.models import User
 from portrait.models.user import email_key, handle_key, utcnow
 from portrait.security import hash_password, needs_rehash, verify_password
@@ -68,6 +68,8 @@ def authenticate(*, email: str, password: str) -> User:
     matches = verify_password(user.password_hash if user else None, password)
     if user is None or not matches:
         raise Unauthorized("Wrong email or password.", type_suffix="invalid-credentials")
+    if user.suspended:  # told only to whoever knows the password
+        raise Forbidden("This account is suspended.", type_suffix="account-suspended")
     if needs_rehash(user.password_hash):
         # Parameters were raised since this hash was made: upgrade it while we know the
         # password. Conditional on the old hash so a concurrent password change wins.

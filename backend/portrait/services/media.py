@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from portrait.errors import NotFound
 from portrait.imaging.variants import SQUARE_NAMES
+from portrait.models import User
 from portrait.models.media import MEDIA_URL_PREFIX
 from portrait.storage import MediaItem, MediaStore, MongoMediaStore
 
@@ -31,8 +32,8 @@ def read_media(*, key: str) -> MediaItem:
     if not KEY_PATTERN.match(key):
         raise NotFound("No such media.")
     item = store().get(key)
-    if item is None:
-        raise NotFound("No such media.")
+    if item is None or User.objects(id=item.owner, suspended__ne=None).only("id").first():
+        raise NotFound("No such media.")  # nor a suspended account's
     return item
 
 

@@ -21,8 +21,8 @@ class ProfilePage:
 
 
 def read_profile(*, handle: str) -> User:
-    user = User.objects(handle_key=handle_key(handle)).first()
-    if user is None:
+    user = User.objects(handle_key=handle_key(handle), suspended=None).first()
+    if user is None:  # a suspended account has no public page
         raise NotFound(f"No profile with the handle {handle!r}.")
     return user
 
@@ -65,7 +65,7 @@ def _decode_cursor(cursor: str) -> str:
 def list_profiles(*, limit: int, cursor: str | None = None, prefix: str | None = None):
     """Profiles ordered by handle; `next_cursor` continues after the last item (stable under
     inserts, unlike offsets). `prefix` filters handles that start with it."""
-    query = User.objects
+    query = User.objects(suspended=None)
     if prefix:
         # A key range, not a regex: it uses the index and works on every MongoDB-wire server
         # (handle keys are ASCII, so every key with the prefix sorts below prefix + DEL).

@@ -20,7 +20,7 @@ class StorageError(Exception):
 class MediaItem:
     key: str
     owner: str  # the user's id as a string
-    kind: str  # "master" (private, for re-framing) or "variant" (served by /media)
+    kind: str  # "master" (private, for re-framing), "variant" (served) or "held" (in review)
     content_type: str
     data: bytes
     sha256: str  # of `data`: the strong ETag
@@ -48,3 +48,6 @@ class MediaStore(Protocol):
 
     def owners(self, *, created_before: datetime) -> set[str]:
         """Everyone who owns an item created before `created_before`."""
+
+    def release(self, keys: Iterable[str]) -> None:
+        """Makes the "held" items among `keys` ordinary variants (a moderator approved them)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from portrait.storage.base import MediaItem
@@ -41,3 +42,10 @@ class MemoryMediaStore:
     def owners(self, *, created_before: datetime) -> set[str]:
         with self._lock:
             return {item.owner for item in self.items.values() if item.created_at < created_before}
+
+    def release(self, keys: Iterable[str]) -> None:
+        with self._lock:
+            for key in keys:
+                item = self.items.get(key)
+                if item is not None and item.kind == "held":
+                    self.items[key] = replace(item, kind="variant")

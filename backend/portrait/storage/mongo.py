@@ -69,6 +69,12 @@ class MongoMediaStore:
             self._run(lambda c: c.distinct("owner", {"created_at": {"$lt": created_before}}))
         )
 
+    def release(self, keys: Iterable[str]) -> None:
+        keys = sorted(set(keys))
+        if keys:
+            held = {"_id": {"$in": keys}, "kind": "held"}
+            self._run(lambda c: c.update_many(held, {"$set": {"kind": "variant"}}))
+
     def _run(self, operation: Callable[[Collection], Any]) -> Any:
         try:
             return operation(self._collection())

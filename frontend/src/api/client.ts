@@ -103,6 +103,14 @@ export async function request<T>(
   return { data, headers: response.headers }
 }
 
+/** A binary resource (a moderation image) fetched with the bearer token, as a Blob. */
+export async function requestBlob(path: string): Promise<Blob> {
+  let response = await send('GET', path, {})
+  if (response.status === 401 && (await hooks.refresh())) response = await send('GET', path, {})
+  if (!response.ok) throw await toApiError(response)
+  return response.blob()
+}
+
 async function send(method: string, path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
   const token = options.anonymous ? null : hooks.token()

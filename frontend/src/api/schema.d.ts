@@ -178,6 +178,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles/{handle}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report a profile (reason from a short list, and a note) to the moderators. */
+        post: operations["reportProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/avatar": {
         parameters: {
             query?: never;
@@ -213,6 +232,23 @@ export interface paths {
         patch: operations["reframeAvatar"];
         trace?: never;
     };
+    "/api/v1/me/avatar/appeal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask a person to look at your latest refused picture (kept only if you do). */
+        post: operations["appealAvatar"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/media/{key}": {
         parameters: {
             query?: never;
@@ -244,6 +280,134 @@ export interface paths {
         };
         /** The generated avatar of a profile without a picture (see `default_avatar`). */
         get: operations["readDefaultAvatar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open items, oldest first, a page at a time (pass next_cursor back as cursor). */
+        get: operations["readModerationQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/items/{item_id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve or reject an item, with a reason its owner sees. */
+        post: operations["decideModerationItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/moderation/items/{item_id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        /** The item's picture, for moderators only: never cached by anyone else. */
+        get: operations["readModerationImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Accounts (with email, role and suspension), searchable by handle or email prefix. */
+        get: operations["listUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}/suspension": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Suspend an account: no login, sessions ended, no public page or avatar. */
+        post: operations["suspendUser"];
+        /** Lift a suspension (nothing happens when there is none). */
+        delete: operations["unsuspendUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an account's avatar and its files, with a reason (audited). */
+        delete: operations["removeUserAvatar"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log, newest first. */
+        get: operations["readAuditLog"];
         put?: never;
         post?: never;
         delete?: never;
@@ -328,6 +492,17 @@ export interface components {
             threshold?: number;
             /** @description What the detector saw */
             labels?: string[];
+            /** @description Highest policy score of the picture */
+            score?: number;
+        };
+        Review: {
+            /**
+             * @description pending: only you see it until a moderator approves it
+             * @enum {string}
+             */
+            state: "pending" | "approved" | "rejected";
+            /** @description The moderator's reason */
+            reason: string | null;
         };
         Avatar: {
             /**
@@ -349,6 +524,8 @@ export interface components {
             framing?: {
                 [key: string]: unknown;
             };
+            /** @description null: accepted without review. Else shown to you only */
+            review?: components["schemas"]["Review"] | (never | null);
             /** Format: date-time */
             updated_at?: string;
         };
@@ -378,6 +555,11 @@ export interface components {
             created_at: string;
             id: string;
             email: string;
+            /**
+             * @description Given only from the command line; admin includes moderator
+             * @enum {string}
+             */
+            role: "user" | "moderator" | "admin";
             /** Format: date-time */
             updated_at: string;
         };
@@ -444,7 +626,7 @@ export interface components {
             bio: string;
             location: string;
             website: string;
-            avatar: components["schemas"]["PublicAvatar"] | (never | null);
+            readonly avatar: components["schemas"]["PublicAvatar"] | (never | null);
             readonly default_avatar: components["schemas"]["DefaultAvatar"];
             /** Format: date-time */
             created_at: string;
@@ -454,11 +636,122 @@ export interface components {
             /** @description null on the last page */
             next_cursor: string | null;
         };
+        ReportCreate: {
+            /** @enum {string} */
+            reason: "nudity" | "harassment" | "impersonation" | "spam" | "other";
+            /** @default  */
+            note: string;
+        };
+        Report: {
+            id: string;
+            reason: string;
+            note: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         CropUpdate: {
             x: number;
             y: number;
             width: number;
             height: number;
+        };
+        Appeal: {
+            /**
+             * @description What the moderator should know (optional)
+             * @default
+             */
+            note: string;
+        };
+        AppealAccepted: {
+            /** @description The queued item */
+            id: string;
+            state: string;
+        };
+        ItemUser: {
+            id: string;
+            handle: string;
+        };
+        LabelScore: {
+            label: string;
+            score: number;
+        };
+        Decided: {
+            /** @description The moderator's user id */
+            by: string;
+            decision: string;
+            reason: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ModerationItem: {
+            id: string;
+            /** @enum {string} */
+            kind: "review" | "appeal" | "report";
+            state: string;
+            /** Format: date-time */
+            created_at: string;
+            user: components["schemas"]["ItemUser"];
+            /** @description Moderators only (bearer token); never a public /media URL */
+            image_url: string | null;
+            labels: components["schemas"]["LabelScore"][];
+            reports: number;
+            /** @description Reports' */
+            reasons: string[];
+            /** @description The owner's appeal note */
+            note: string;
+            decided: components["schemas"]["Decided"] | (never | null);
+        };
+        QueuePage: {
+            items: components["schemas"]["ModerationItem"][];
+            /** @description null on the last page */
+            next_cursor: string | null;
+        };
+        Decision: {
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description Shown to the picture's owner */
+            reason: string;
+        };
+        Suspension: {
+            /** Format: date-time */
+            at: string;
+            by: string;
+            reason: string;
+        };
+        AdminUser: {
+            id: string;
+            email: string;
+            handle: string;
+            display_name: string;
+            role: string;
+            suspended: components["schemas"]["Suspension"] | (never | null);
+            readonly has_avatar: unknown;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AdminUserPage: {
+            items: components["schemas"]["AdminUser"][];
+            next_cursor: string | null;
+        };
+        Reason: {
+            /** @description Why; kept in the audit log */
+            reason: string;
+        };
+        AuditEntry: {
+            id: string;
+            actor: string;
+            action: string;
+            target: string;
+            reason: string;
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            at: string;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            next_cursor: string | null;
         };
     };
     responses: {
@@ -540,6 +833,15 @@ export interface components {
         };
         /** @description Bad Request */
         BAD_REQUEST: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Forbidden */
+        FORBIDDEN: {
             headers: {
                 [name: string]: unknown;
             };
@@ -869,6 +1171,37 @@ export interface operations {
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
+    reportProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                handle: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Report"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["DEFAULT_ERROR"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     uploadAvatar: {
         parameters: {
             query?: never;
@@ -965,6 +1298,35 @@ export interface operations {
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
+    appealAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Appeal"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealAccepted"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     readMedia: {
         parameters: {
             query?: never;
@@ -1029,6 +1391,242 @@ export interface operations {
                 };
             };
             404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readModerationQueue: {
+        parameters: {
+            query?: {
+                /** @description Only these */
+                kind?: "review" | "appeal" | "report";
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueuePage"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    decideModerationItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Decision"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModerationItem"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readModerationImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The picture the item is about */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description Start of a handle or an email */
+                q?: string;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUserPage"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    suspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    unsuspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    removeUserAvatar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reason"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminUser"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    readAuditLog: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

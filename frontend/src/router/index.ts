@@ -47,6 +47,12 @@ const router = createRouter({
       meta: { requiresAuth: true, title: 'Account' },
     },
     {
+      path: paths.moderation,
+      name: 'moderation',
+      component: () => import('@/views/ModerationView.vue'),
+      meta: { requiresAuth: true, title: 'Moderation' },
+    },
+    {
       path: paths['public-profile'],
       name: 'public-profile',
       component: () => import('@/views/PublicProfileView.vue'),

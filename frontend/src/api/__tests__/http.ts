@@ -106,22 +106,25 @@ export const problem = (status: number, extra: Record<string, unknown> = {}): Re
 })
 
 /** A complete /me document, as the API sends it. */
-export const aProfile = (changes: Partial<Profile> = {}): Profile => ({
-  id: 'u1',
-  handle: 'ada',
-  display_name: 'Ada',
-  email: 'ada@example.com',
-  bio: '',
-  location: '',
-  website: '',
-  avatar: null,
-  default_avatar: {
-    urls: Object.fromEntries(
-      ['512', '256', '128', '64'].map((s) => [s, '/media/default/206/A.svg']),
-    ),
-    default: true,
-  },
-  created_at: '2026-01-01T00:00:00Z',
-  updated_at: '2026-01-01T00:00:00Z',
-  ...changes,
-})
+export const aProfile = (changes: Partial<Profile> = {}): Profile => {
+  const base: Profile = {
+    id: 'u1',
+    handle: 'ada',
+    display_name: 'Ada',
+    email: 'ada@example.com',
+    role: 'user',
+    bio: '',
+    location: '',
+    website: '',
+    avatar: null,
+    default_avatar: {
+      urls: Object.fromEntries(
+        ['512', '256', '128', '64'].map((s) => [s, '/media/default/206/A.svg']),
+      ),
+      default: true,
+    },
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+  }
+  return { ...base, ...changes } as Profile // the tests' Partials leave keys out, never undefined
+}

@@ -101,6 +101,26 @@ describe('AvatarUploader', () => {
     expect(wrapper.emitted('uploaded')).toBeUndefined()
   })
 
+  it('offers to ask a person to look at a refused photo, and sends the note', async () => {
+    const { calls } = fakeApi({
+      'PUT /me/avatar': problem(422, {
+        type: 'urn:portrait:problem:avatar-rejected',
+        detail: 'The photo appears to show nudity.',
+        appeal: { url: '/api/v1/me/avatar/appeal', until: '2026-12-01T10:15:00Z' },
+      }),
+      'POST /me/avatar/appeal': { status: 202, body: { id: 'i1', state: 'open' } },
+    })
+    const wrapper = mount(AvatarUploader)
+    await pick(wrapper, photo())
+    await flushPromises()
+    expect(wrapper.get('.status').text()).toContain('deleted within 15 minutes unless you ask')
+    await wrapper.get('[data-test="appeal-note"]').setValue(' A costume. ')
+    await wrapper.get('[data-test="appeal-send"]').trigger('click')
+    await flushPromises()
+    expect(calls.at(-1)!.body).toEqual({ note: 'A costume.' })
+    expect(wrapper.get('[data-test="appeal-result"]').text()).toContain('A person will look')
+  })
+
   it('asks to retry later when the checker is down (503 with Retry-After)', async () => {
     fakeApi({ 'PUT /me/avatar': { ...problem(503), headers: { 'Retry-After': '30' } } })
     const wrapper = mount(AvatarUploader)
