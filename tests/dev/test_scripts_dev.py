@@ -174,3 +174,25 @@ def test_mongo_server_says_go_is_needed_when_it_must_build_without_go(tmp_path):
     )
     assert result.returncode == 3
     assert "Go 1.24+ is needed to build FerretDB" in result.stderr
+
+
+@slow_start
+def test_scripts_flask_reaches_the_running_embedded_database(tmp_path):
+    """The operator's one command for the embedded run: a role given with scripts/flask while
+    ./scripts/dev runs is the role the API reports; after Ctrl-C the pointer file is gone."""
+    data, log = tmp_path / "data", tmp_path / "dev.log"
+    env, account = dev_env(data), signup_data()
+    with dev_run(env, log) as run:
+        signup = requests.post(f"{run.base}/api/v1/auth/signup", json=account, timeout=30)
+        assert signup.status_code == 201, signup.text
+        granted = subprocess.run(
+            [str(ROOT / "scripts" / "flask"), "users", "set-role", account["email"], "moderator"],
+            env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert granted.returncode == 0, granted.stdout + granted.stderr
+        token = signup.json()["access_token"]
+        me = requests.get(
+            f"{run.base}/api/v1/me", headers={"Authorization": f"Bearer {token}"}, timeout=30
+        )
+        assert me.json()["role"] == "moderator"
+    assert not (data / "mongo-uri").exists()
