@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from portrait import db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
+    from portrait.events import models as events
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.models import RefreshSession, User
     from portrait.models.media import AvatarLease, Media
@@ -50,7 +51,8 @@ def _init_extensions(app: Flask) -> None:
     from portrait.services.health import add_readiness_check, check_database
     from portrait.services.sessions import init_jwt
 
-    db.init_app(app, documents=[User, RefreshSession, Media, AvatarLease, ModerationEvent])
+    documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *events.DOCUMENTS]
+    db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
     accounts.add_deletion_hook(app, avatar.delete_all_media)

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from mongoengine import DateTimeField, Document, EmbeddedDocumentField, IntField, StringField
+from mongoengine import (
+    DateTimeField,
+    DictField,
+    Document,
+    EmbeddedDocumentField,
+    IntField,
+    ListField,
+    StringField,
+)
 
 from portrait.models.base import utcnow
 from portrait.models.media import Avatar
@@ -27,6 +35,7 @@ class User(Document):
         "indexes": [
             {"fields": ["email_key"], "unique": True},
             {"fields": ["handle_key"], "unique": True},
+            {"fields": ["outbox.id"], "sparse": True},  # the dispatcher's scan
         ],
     }
 
@@ -43,6 +52,12 @@ class User(Document):
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)
     updated_at = DateTimeField(required=True, default=utcnow)
+    role = StringField(default="user", choices=("user", "admin"))  # granted from the CLI only
+    # The transactional outbox (portrait.events): events appended by the same update that
+    # makes the change, moved out by the dispatcher. `outbox_seq` counts the moved ones.
+    outbox = ListField(DictField())
+    outbox_seq = IntField(default=0, min_value=0)
+    deleted_at = DateTimeField(null=True)  # deletion under way: the dispatcher finishes it
 
     @property
     def etag(self) -> str:

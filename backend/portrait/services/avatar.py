@@ -102,7 +102,8 @@ def replace_avatar(*, user: User, data: bytes) -> User:
             moderation=avatar_models.moderation_summary(analysis),
             framing=frame.summary,
         )
-        return commit(store=store(), user=user, avatar=avatar, items=[master_item, *variants])
+        items = [master_item, *variants]
+        return commit(store=store(), user=user, avatar=avatar, items=items, event="avatar.accepted")
 
 
 def _avatar(master_key: str, size, variants: list[MediaItem], crop: Box, **fields) -> Avatar:
@@ -140,7 +141,9 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
             moderation=dict(current.moderation),
             framing={**current.framing, "method": "user"},
         )
-        return commit(store=store(), user=user, avatar=avatar, items=variants)
+        return commit(
+            store=store(), user=user, avatar=avatar, items=variants, event="avatar.reframed"
+        )
 
 
 def _read_master(avatar: Avatar):
@@ -157,7 +160,7 @@ def delete_avatar(*, user: User) -> User:
         user = _reload(user)
         if user.avatar is None:
             return user
-        return commit(store=store(), user=user, avatar=None, items=[])
+        return commit(store=store(), user=user, avatar=None, items=[], event="avatar.removed")
 
 
 def delete_all_media(user: User) -> None:

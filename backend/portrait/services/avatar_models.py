@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 
+from portrait import events
 from portrait.clients.model_service import (
     AvatarAnalysis,
     ModelInputRefused,
@@ -92,6 +93,10 @@ def reject(*, user: User, analysis: AvatarAnalysis, sha256: str, size: int) -> I
         size=size,
     ).save(force_insert=True)
     labels = sorted(set(analysis.reasons))
+    # The refusal changed no profile field: its event is the whole update.
+    User.objects(id=user.id).update_one(
+        **events.emit("avatar.rejected", user_id=user.id, data={"reasons": labels})
+    )
     readable = ", ".join(label.replace("_", " ").lower() for label in labels) or "nudity"
     return ImageRejected(
         f"This picture was not accepted as an avatar because it appears to show {readable}. "
