@@ -39,6 +39,7 @@ def _init_extensions(app: Flask) -> None:
     from portrait import db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.events import models as events
+    from portrait.events.cli import events_cli
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.models import RefreshSession, User
     from portrait.models.media import AvatarLease, Media
@@ -74,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
         )
     request_limits.init_app(app)
     web.init_app(app)
+    app.cli.add_command(events_cli)
     errors.init_app(app)  # last: replaces the handlers the extensions registered
 
 

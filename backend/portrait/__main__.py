@@ -9,6 +9,9 @@ import argparse
 import logging
 import os
 import sys
+import threading
+
+from flask import Flask
 
 from portrait import create_app, db
 from portrait.config import ConfigError
@@ -16,22 +19,36 @@ from portrait.config import ConfigError
 log = logging.getLogger("portrait")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portrait", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-    args = parser.parse_args(argv)
+def start_app() -> Flask | None:
+    """Logging set up and the app created from the environment; None (logged) when the
+    configuration is wrong. Shared by the processes: this server and the event dispatcher."""
     logging.basicConfig(
         level=os.environ.get("LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        app = create_app()
+        return create_app()
     except ConfigError as exc:
         log.error("configuration error: %s", exc)
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m portrait", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    args = parser.parse_args(argv)
+    app = start_app()
+    if app is None:
         return 2
     if not app.config["MONGO_URI"]:
         db.serialize_requests(app)  # the embedded store is not thread-safe
+        # Its data lives in this process, so the event dispatcher runs here too.
+        from portrait.events.dispatcher import Dispatcher
+
+        thread = threading.Thread(target=Dispatcher(app).run, args=(threading.Event(),))
+        thread.daemon = True
+        thread.start()
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return 0
 
