@@ -91,6 +91,7 @@ def assert_all_arrived_in_order(received: list[dict], written: dict[str, list[st
     assert dict(firsts) == written  # every id, in each user's order, and no other
     stored = {r.id for r in EventRecord.objects}
     assert stored == {i for ids in written.values() for i in ids}
+    assert not any(doc.get("outbox") for doc in User._get_collection().find())  # all moved
 
 
 def test_sigkill_mid_delivery_loses_nothing_and_invents_nothing(world, ferret, tmp_path):

@@ -3,9 +3,9 @@
 The outbox is an array on the user's document, appended by the update that made the change.
 Relaying one user: read the outbox and `outbox_seq` (how many events of this user were moved
 before), upsert each event into the log with `seq = outbox_seq + position` and one pending
-delivery per sink, then pull the moved events in one update conditional on `outbox_seq`.
+delivery per sink, then empty the outbox in one update conditional on `outbox_seq` and size.
 Every step is repeatable: a crash at any point, or two relays at once, upsert the same ids
-with the same seq (the first insert wins, `$setOnInsert`), and only one pull lands.
+with the same seq (the first insert wins, `$setOnInsert`), and only one emptying lands.
 """
 
 from __future__ import annotations
@@ -60,12 +60,13 @@ def relay_user(user_id: Any) -> int:
     for position, envelope in enumerate(entries, start=1):
         _store(envelope, seq + position)
     if entries:
+        # Outboxes only grow, and only a relay empties them (and moves outbox_seq): the same
+        # seq and size mean the outbox still holds exactly what was read. An event appended
+        # meanwhile makes this a no-op; the next pass relays everything again (idempotent).
+        # (No `$pull` by condition: FerretDB 1.x pulls only elements equal to the value.)
         users.update_one(
-            {"_id": oid, "outbox_seq": doc.get("outbox_seq")},  # None: also a missing field
-            {
-                "$pull": {"outbox": {"id": {"$in": [e["id"] for e in entries]}}},
-                "$set": {"outbox_seq": seq + len(entries)},
-            },
+            {"_id": oid, "outbox_seq": doc.get("outbox_seq"), "outbox": {"$size": len(entries)}},
+            {"$set": {"outbox": [], "outbox_seq": seq + len(entries)}},
         )
     if doc.get("deleted_at") is not None:
         # Only when nothing is left to move: an event appended meanwhile is relayed first.
