@@ -97,10 +97,16 @@ def assert_fuzzed(app, failures: dict[str, str], calls: Counter) -> None:
     assert sum(calls.values()) >= 20 * len(calls), calls
 
 
+# Twice pytest.ini's 300 s: some thirty operations, each fuzzed both ways, on a busy machine.
+fuzz_time = pytest.mark.timeout(900)
+
+
+@fuzz_time
 def test_every_operation_answers_anonymous_clients_as_documented(api_schema, fuzz_app):
     assert_fuzzed(fuzz_app, *fuzz_every_operation(api_schema, dict))
 
 
+@fuzz_time
 def test_every_operation_answers_signed_in_clients_as_documented(api_schema, fuzz_app):
     def headers():  # a fresh account each time: a fuzzed DELETE /me must not end the run
         return AuthActions(fuzz_app.test_client()).signup().headers

@@ -5,7 +5,7 @@ To add a resource: write `portrait/api/<resource>.py` with a flask-smorest `Blue
 `bp` and add the module here.
 """
 
-from portrait.api import auth, avatar, health, me, media, profiles
+from portrait.api import auth, avatar, health, me, media, profiles, webhooks
 
 BLUEPRINTS = [
     health.bp,
@@ -14,4 +14,5 @@ BLUEPRINTS = [
     profiles.bp,
     avatar.bp,
     media.bp,
+    webhooks.bp,
 ]
