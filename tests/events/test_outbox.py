@@ -81,8 +81,8 @@ def test_relaying_again_or_after_a_crash_moves_each_event_once(app, client, acco
     ids = [event["id"] for event in outbox(user_id)]
     real_store, stored = relay._store, []
 
-    def store_then_crash(envelope, seq):  # the relay dies after storing, before emptying the outbox
-        real_store(envelope, seq)
+    def store_then_crash(envelope, seq, endpoints):  # the relay dies after storing it all
+        real_store(envelope, seq, endpoints)
         stored.append(envelope["id"])
         if len(stored) == len(ids):
             raise RuntimeError("injected crash")

@@ -23,14 +23,14 @@ from portrait.models.base import utcnow
 log = logging.getLogger(__name__)
 
 
-def _sinks(event_type: str) -> list[str]:
-    sinks = [str(e.id) for e in WebhookEndpoint.objects(active=True) if e.wants(event_type)]
+def _sinks(event_type: str, endpoints: list[WebhookEndpoint]) -> list[str]:
+    sinks = [str(e.id) for e in endpoints if e.wants(event_type)]
     if current_app.config.get("EVENTS_REDIS_URL"):
         sinks.append(REDIS_SINK)
     return sinks
 
 
-def _store(envelope: dict[str, Any], seq: int) -> None:
+def _store(envelope: dict[str, Any], seq: int, endpoints: list[WebhookEndpoint]) -> None:
     now, event_type = utcnow(), envelope["type"]  # "portrait.user.created"
     common = {"subject": envelope["subject"], "seq": seq, "type": event_type}
     inserted = EventRecord._get_collection().update_one(
@@ -41,7 +41,7 @@ def _store(envelope: dict[str, Any], seq: int) -> None:
     if inserted.upserted_id is None:
         return  # relayed before (a crash or another relay): its deliveries exist already
     deliveries = Delivery._get_collection()
-    for sink in _sinks(event_type):
+    for sink in _sinks(event_type, endpoints):
         fields = {**common, "sink": sink, "event_id": envelope["id"], "status": PENDING}
         fields |= {"attempts": 0, "next_at": now, "created_at": now, "log": []}
         deliveries.update_one(
@@ -57,8 +57,9 @@ def relay_user(user_id: Any) -> int:
     if doc is None:
         return 0
     entries, seq = doc.get("outbox") or [], doc.get("outbox_seq") or 0
+    endpoints = list(WebhookEndpoint.objects(active=True)) if entries else []
     for position, envelope in enumerate(entries, start=1):
-        _store(envelope, seq + position)
+        _store(envelope, seq + position, endpoints)
     if entries:
         # Outboxes only grow, and only a relay empties them (and moves outbox_seq): the same
         # seq and size mean the outbox still holds exactly what was read. An event appended

@@ -64,7 +64,15 @@ def check_url(url: str, *, allow_private: bool) -> None:
         raise UnsafeURL("The URL points to a private, loopback or link-local address.")
 
 
-def deliver(*, url: str, secret: str, envelope: dict, timeout: float, allow_private: bool):
+def deliver(
+    *,
+    url: str,
+    secret: str,
+    envelope: dict,
+    timeout: float,
+    allow_private: bool,
+    session: requests.Session | None = None,
+):
     """POSTs the CloudEvent, signed; returns the Outcome (never raises for the receiver's
     faults). The address is checked again at every delivery: DNS may have changed."""
     started = time.monotonic()
@@ -82,7 +90,7 @@ def deliver(*, url: str, secret: str, envelope: dict, timeout: float, allow_priv
         "webhook-signature": Webhook(secret).sign(envelope["id"], now, body),
     }
     try:
-        with requests.post(
+        with (session or requests).post(
             url,
             data=body.encode(),
             headers=headers,
