@@ -124,3 +124,15 @@ def test_a_failed_delivery_is_listed_and_can_be_sent_again(make_app, auth):
     assert client.post(path, headers=admin.headers).status_code == 409  # pending already
     missing = client.post(f"{BASE}/{hook['id']}/deliveries/x:y/redeliver", headers=admin.headers)
     assert missing.status_code == 404
+
+
+def test_the_admin_role_is_granted_and_revoked_from_the_command_line(app, client, account):
+    runner = app.test_cli_runner()
+    granted = runner.invoke(args=["events", "grant-admin", account.email.upper()])
+    assert granted.exit_code == 0, granted.output
+    assert client.get(BASE, headers=account.headers).status_code == 200
+    revoked = runner.invoke(args=["events", "grant-admin", "--revoke", account.email])
+    assert revoked.exit_code == 0
+    assert client.get(BASE, headers=account.headers).status_code == 403
+    unknown = runner.invoke(args=["events", "grant-admin", "nobody@example.com"])
+    assert unknown.exit_code != 0 and "no account" in unknown.output
