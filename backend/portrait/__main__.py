@@ -33,6 +33,16 @@ def start_app() -> Flask | None:
         return None
 
 
+def _embedded_dispatcher(app: Flask, stop: threading.Event) -> threading.Thread:
+    """The embedded store's data lives in this process, so the event dispatcher runs here
+    too (docs/events.md), as a thread that ends when `stop` is set."""
+    from portrait.events.dispatcher import Dispatcher
+
+    thread = threading.Thread(target=Dispatcher(app).run, args=(stop,), daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m portrait", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
@@ -41,15 +51,16 @@ def main(argv: list[str] | None = None) -> int:
     app = start_app()
     if app is None:
         return 2
+    stop, dispatcher = threading.Event(), None
     if not app.config["MONGO_URI"]:
         db.serialize_requests(app)  # the embedded store is not thread-safe
-        # Its data lives in this process, so the event dispatcher runs here too.
-        from portrait.events.dispatcher import Dispatcher
-
-        thread = threading.Thread(target=Dispatcher(app).run, args=(threading.Event(),))
-        thread.daemon = True
-        thread.start()
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+        dispatcher = _embedded_dispatcher(app, stop)
+    try:
+        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    finally:
+        stop.set()  # the dispatcher ends with the server (after its current pass)
+        if dispatcher is not None:
+            dispatcher.join(timeout=30)
     return 0
 
 
