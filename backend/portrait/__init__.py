@@ -38,6 +38,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from portrait import cli, db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
+    from portrait.events import models as events
+    from portrait.events.cli import events_cli
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.models import RefreshSession, User
     from portrait.models.media import AvatarLease, Media
@@ -50,7 +52,8 @@ def _init_extensions(app: Flask) -> None:
     from portrait.services.health import add_readiness_check, check_database
     from portrait.services.sessions import init_jwt
 
-    db.init_app(app, documents=[User, RefreshSession, Media, AvatarLease, ModerationEvent])
+    documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *events.DOCUMENTS]
+    db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
     media.init_app(app)  # the media store
@@ -74,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     request_limits.init_app(app)
     web.init_app(app)
     app.cli.add_command(cli.users)
+    app.cli.add_command(events_cli)
     errors.init_app(app)  # last: replaces the handlers the extensions registered
 
 

@@ -73,6 +73,24 @@ OPTIONS: tuple[Option, ...] = (
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
     Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
     Option("LOG_LEVEL", str, "INFO", "Python log level."),
+    Option(
+        "PUBLIC_URL", str, "http://127.0.0.1:8000", "Where users reach Portrait (events' source)."
+    ),
+    Option(
+        "EVENTS_REDIS_URL", str, None, "Also add every event to this Redis' stream; unset = off."
+    ),
+    Option("EVENTS_REDIS_STREAM", str, "portrait.events", "Name of the Redis Stream of events."),
+    Option("EVENTS_REDIS_MAXLEN", int, 100_000, "Approximate cap on the stream's length."),
+    Option("EVENTS_POLL_SECONDS", float, 1.0, "How often an idle dispatcher looks for events."),
+    Option("EVENTS_LEASE_SECONDS", int, 60, "A claimed delivery is retried by another after this."),
+    Option(
+        "EVENTS_RETRY_BASE_SECONDS", float, 5.0, "First retry delay; doubles each time (max 1 h)."
+    ),
+    Option("WEBHOOKS_TIMEOUT", float, 5.0, "Seconds a webhook receiver has to answer."),
+    Option(
+        "WEBHOOKS_RETRY_HOURS", float, 24.0, "Retry a failing delivery this long, then give up."
+    ),
+    Option("WEBHOOKS_ALLOW_PRIVATE", bool, False, "Allow webhook URLs on private/loopback hosts."),
 )
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -81,14 +99,9 @@ def _parse(option: Option, raw: Any) -> Any:
     if raw is None or not isinstance(raw, str):
         return raw
     raw = raw.strip()
-    if option.type is int:
+    if option.type in (int, float):
         try:
-            return int(raw)
-        except ValueError as exc:
-            raise ConfigError(f"{option.name} must be an integer, got {raw!r}") from exc
-    if option.type is float:
-        try:
-            return float(raw)
+            return option.type(raw)
         except ValueError as exc:
             raise ConfigError(f"{option.name} must be a number, got {raw!r}") from exc
     if option.type is bool:

@@ -136,6 +136,16 @@ ensure_nginx() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nginx-light >/dev/null
 }
 
+# Debian's redis-server for the event broker's tests (tests/events/test_broker.py).
+ensure_redis() {
+    command -v redis-server >/dev/null 2>&1 || [[ -x /usr/bin/redis-server ]] && return 0
+    log "installing Debian's redis-server"
+    local sudo=""
+    [[ "$(id -u)" == 0 ]] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server >/dev/null
+}
+
 # A venv of its own under .cache/tools/ for a command-line tool from PyPI (the lock's uv, the
 # audit's pip-audit), kept out of the project's venv and its lock. Prints the venv's bin dir.
 ensure_tool() {

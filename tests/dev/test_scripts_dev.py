@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -16,9 +17,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from pymongo import MongoClient
 
+from portrait.events.webhooks import new_secret
+from tests.events.receivers import receiver
 from tests.topology.servers import FAST_ARGON2, ROOT, free_port
 from tests.utils.factories import PASSWORD, signup_data
+from tests.utils.waiting import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -196,3 +201,23 @@ def test_scripts_flask_reaches_the_running_embedded_database(tmp_path):
         )
         assert me.json()["role"] == "moderator"
     assert not (data / "mongo-uri").exists()
+
+
+@slow_start
+def test_the_dispatcher_runs_beside_the_api_and_delivers_a_sign_up(tmp_path):
+    data, log = tmp_path / "data", tmp_path / "dev.log"
+    env = dev_env(data, WEBHOOKS_ALLOW_PRIVATE="true", EVENTS_POLL_SECONDS="0.2")
+    account = signup_data()
+    with receiver() as hook, dev_run(env, log) as run:
+        assert "event dispatcher" in run.output()
+        uri = re.search(r"FerretDB \(SQLite\) at (mongodb://[^\s,]+)", run.output()).group(1)
+        with MongoClient(uri) as client:  # as an admin's POST /admin/webhooks would store it
+            client.get_default_database()["webhook_endpoints"].insert_one(
+                {"url": hook.url, "secret": new_secret(), "event_types": [], "active": True}
+            )
+        signup = requests.post(f"{run.base}/api/v1/auth/signup", json=account, timeout=30)
+        assert signup.status_code == 201, signup.text
+        wait_until(lambda: hook.received, "the dispatcher to deliver user.created", timeout=120)
+    [event] = hook.received
+    assert event["type"] == "portrait.user.created"
+    assert event["data"]["handle"] == account["handle"]

@@ -86,7 +86,11 @@ def test_explicit_picture_is_rejected_with_reasons_and_an_audit_event(
     assert problem["type"].endswith("avatar-rejected")
     assert problem["labels"] == ["FEMALE_BREAST_EXPOSED"]
     assert "not accepted" in problem["detail"]
-    assert snapshot(account.user["id"]) == before
+    after = snapshot(account.user["id"])
+    added = after["user"].pop("outbox")[len(before["user"].pop("outbox")) :]
+    assert after == before  # only the refusal's event was added
+    assert [e["type"] for e in added] == ["portrait.avatar.rejected"]
+    assert added[0]["data"]["reasons"] == ["FEMALE_BREAST_EXPOSED"]
     [event] = moderation_events()
     assert str(event["user"]) == account.user["id"]
     assert event["sha256"] == sha256_hex(data) and event["size"] == len(data)

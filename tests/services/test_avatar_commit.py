@@ -181,9 +181,9 @@ def test_a_swap_whose_outcome_is_unknown_is_settled_by_reading_back(
     """The connection drops during the swap: the write may or may not have happened."""
     real_swap = avatar_commit._swap
 
-    def swap_then_lose_the_answer(user, avatar):
+    def swap_then_lose_the_answer(user, avatar, event):
         if landed:
-            real_swap(user, avatar)
+            real_swap(user, avatar, event)
         raise AutoReconnect("injected: connection lost during the swap")
 
     monkeypatch.setattr(avatar_commit, "_swap", swap_then_lose_the_answer)

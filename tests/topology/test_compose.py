@@ -71,9 +71,9 @@ def test_ci_runs_the_one_test_command_and_builds_every_image(compose):
         assert (ROOT / build["with"]["context"] / dockerfile).is_file()
 
 
-def test_the_four_services_and_their_start_order(compose):
+def test_the_services_and_their_start_order(compose):
     services = compose["services"]
-    assert set(services) == {"mongo", "models", "api", "web"}
+    assert set(services) == {"mongo", "models", "api", "web", "events", "redis"}
     assert re.fullmatch(r"mongo:[78](\.\d+)*", services["mongo"]["image"])
     assert services["api"]["depends_on"] == {
         "mongo": {"condition": "service_healthy"},
@@ -83,6 +83,11 @@ def test_the_four_services_and_their_start_order(compose):
     for name in ("mongo", "models", "api", "web"):
         assert services[name]["healthcheck"]["test"][0] == "CMD", name
     assert "/readyz" in " ".join(services["models"]["healthcheck"]["test"])
+    # The dispatcher runs the API's image, after the API made the indexes.
+    assert services["events"]["image"] == services["api"]["image"]
+    assert services["events"]["command"] == ["python", "-m", "portrait.events"]
+    assert services["events"]["depends_on"]["api"] == {"condition": "service_healthy"}
+    assert services["redis"]["healthcheck"]["test"][0] == "CMD"
     # Only the web server is reachable from outside.
     assert [n for n, s in services.items() if "ports" in s] == ["web"]
 

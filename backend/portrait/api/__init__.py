@@ -16,6 +16,7 @@ from portrait.api import (
     moderation,
     profiles,
     reports,
+    webhooks,
 )
 
 BLUEPRINTS = [
@@ -29,4 +30,5 @@ BLUEPRINTS = [
     media.bp,
     moderation.bp,
     admin.bp,
+    webhooks.bp,
 ]

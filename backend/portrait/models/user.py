@@ -8,6 +8,7 @@ from mongoengine import (
     Document,
     EmbeddedDocumentField,
     IntField,
+    ListField,
     StringField,
 )
 
@@ -36,6 +37,7 @@ class User(Document):
         "indexes": [
             {"fields": ["email_key"], "unique": True},
             {"fields": ["handle_key"], "unique": True},
+            {"fields": ["outbox.id"], "sparse": True},  # the dispatcher's scan
         ],
     }
 
@@ -58,6 +60,11 @@ class User(Document):
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)
     updated_at = DateTimeField(required=True, default=utcnow)
+    # The transactional outbox (portrait.events): events appended by the same update that
+    # makes the change, moved out by the dispatcher. `outbox_seq` counts the moved ones.
+    outbox = ListField(DictField())
+    outbox_seq = IntField(default=0, min_value=0)
+    deleted_at = DateTimeField(null=True)  # deletion under way: the dispatcher finishes it
 
     @property
     def etag(self) -> str:

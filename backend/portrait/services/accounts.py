@@ -6,10 +6,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bson import ObjectId
 from flask import Flask, current_app
 from mongoengine.errors import NotUniqueError
 
+from portrait import events
 from portrait.errors import Conflict, Forbidden, Unauthorized
+from portrait.events import relay
 from portrait.models import User
 from portrait.models.user import email_key, handle_key, utcnow
 from portrait.security import hash_password, needs_rehash, verify_password
@@ -42,7 +45,11 @@ def ensure_unique(
 
 def create_user(*, email: str, password: str, handle: str, display_name: str) -> User:
     ensure_unique(email=email, handle=handle)
+    user_id = ObjectId()  # known before the insert: the event names it
+    public = {"handle": handle.strip(), "display_name": display_name}
     user = User(
+        id=user_id,
+        outbox=[events.new_event("user.created", user_id=user_id, data=public)],
         email=email.strip(),
         email_key=email_key(email),
         handle=handle.strip(),
@@ -64,7 +71,7 @@ def signup(*, data: dict[str, Any], user_agent: str = "") -> tuple[User, TokenPa
 
 def authenticate(*, email: str, password: str) -> User:
     """The same error for an unknown email and a wrong password: no account discovery."""
-    user = User.objects(email_key=email_key(email)).first()
+    user = User.objects(email_key=email_key(email), deleted_at=None).first()
     matches = verify_password(user.password_hash if user else None, password)
     if user is None or not matches:
         raise Unauthorized("Wrong email or password.", type_suffix="invalid-credentials")
@@ -99,10 +106,16 @@ def change_password(*, user: User, current_password: str, new_password: str, sid
 
 
 def delete_account(*, user: User) -> None:
-    """Revokes sessions (tokens stop working at once), runs the hooks, deletes the user."""
+    """Revokes sessions (tokens stop working at once), runs the hooks, then marks the account
+    deleted with its event (one update) and hands it to the event relay, which deletes the
+    document once its outbox is out (the dispatcher finishes if this request cannot)."""
     sessions.revoke_user_sessions(user_id=user.id, reason="account-deleted")
     for hook in current_app.extensions.get(DELETION_HOOKS, []):
         hook(user)
-    User.objects(id=user.id).delete()
+    User.objects(id=user.id, deleted_at=None).update_one(
+        set__deleted_at=utcnow(),
+        **events.emit("user.deleted", user_id=user.id, data={"handle": user.handle}),
+    )
+    relay.relay_user(user.id)
     sessions.delete_user_sessions(user_id=user.id)
     log.info("deleted account %s", user.id)

@@ -104,13 +104,14 @@ def _publish(
         framing=frame.summary,
         review=review,
     )
-    return _commit(user, avatar, [master_item, *variants])
+    return _commit(user, avatar, [master_item, *variants], event="avatar.accepted")
 
 
-def _commit(user: User, avatar: Avatar, items: list[MediaItem]) -> User:
+def _commit(user: User, avatar: Avatar, items: list[MediaItem], *, event: str) -> User:
     if not avatar.public:  # queued first: no pending picture without its item
         moderation.open_review(user=user, avatar=avatar)
-    return commit(store=store(), user=user, avatar=avatar, items=items)
+        event = "avatar.pending_review"  # the public sees nothing new until a person approves
+    return commit(store=store(), user=user, avatar=avatar, items=items, event=event)
 
 
 def _avatar(master_key: str, size, variants: list[MediaItem], crop: Box, **fields) -> Avatar:
@@ -165,7 +166,7 @@ def reframe_avatar(*, user: User, crop: dict) -> User:
             framing={**current.framing, "method": "user"},
             review=review,
         )
-        return _commit(user, avatar, variants)
+        return _commit(user, avatar, variants, event="avatar.reframed")
 
 
 def _read_master(avatar: Avatar) -> tuple[Image.Image, bytes]:
@@ -182,7 +183,7 @@ def delete_avatar(*, user: User) -> User:
         user = _reload(user)
         if user.avatar is None:
             return user
-        return commit(store=store(), user=user, avatar=None, items=[])
+        return commit(store=store(), user=user, avatar=None, items=[], event="avatar.removed")
 
 
 def publish_appealed(*, user_id, master: bytes, review: dict) -> User:

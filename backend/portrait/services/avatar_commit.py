@@ -24,6 +24,7 @@ from datetime import timedelta
 from mongoengine.errors import NotUniqueError
 from pymongo.errors import PyMongoError
 
+from portrait import events
 from portrait.errors import Conflict, NotFound
 from portrait.models import User
 from portrait.models.media import Avatar, AvatarLease
@@ -96,14 +97,16 @@ def _put_all(store: MediaStore, items: list[MediaItem], owner: str) -> None:
         raise
 
 
-def _swap(user: User, avatar: Avatar | None) -> User:
-    """The conditional update; returns the updated user or raises Conflict/NotFound."""
+def _swap(user: User, avatar: Avatar | None, event: str) -> User:
+    """The conditional update (the swap and its `event`); returns the updated user or raises
+    Conflict/NotFound."""
     expected_rev, version = _rev(user.avatar), user.version
     # One raw update: the $set of the field's own to_mongo and the $inc in one conditional
     # write.
     stored = User._fields["avatar"].to_mongo(avatar) if avatar is not None else None
     for _ in range(SWAP_ATTEMPTS):
         changes = {"$set": {"avatar": stored, "updated_at": utcnow()}, "$inc": {"version": 1}}
+        changes |= events.emit_raw(event, user_id=user.id, data=_event_data(avatar))
         swapped = User.objects(id=user.id, version=version).update_one(__raw__=changes)
         fresh, current = _current_avatar(user.id)
         if swapped:
@@ -116,14 +119,21 @@ def _swap(user: User, avatar: Avatar | None) -> User:
     raise Conflict("Your profile is changing too fast; try again.", type_suffix="avatar-conflict")
 
 
-def commit(*, store: MediaStore, user: User, avatar: Avatar | None, items: list[MediaItem]):
-    """Makes `avatar` (None: no avatar) the user's, storing `items` first; returns the user."""
+def _event_data(avatar: Avatar | None) -> dict:
+    return {"rev": avatar.rev, "variants": dict(avatar.variants)} if avatar is not None else {}
+
+
+def commit(
+    *, store: MediaStore, user: User, avatar: Avatar | None, items: list[MediaItem], event: str
+):
+    """Makes `avatar` (None: no avatar) the user's, storing `items` first, with `event` (an
+    event type) in the same update; returns the user."""
     owner, new_keys = str(user.id), {item.key for item in items}
     old_keys = user.avatar.media_keys() if user.avatar is not None else set()
     keep = avatar.media_keys() if avatar is not None else set()  # a re-frame keeps its master
     _put_all(store, items, owner)
     try:
-        updated = _swap(user, avatar)
+        updated = _swap(user, avatar, event)
     except (Conflict, NotFound):
         discard(store, owner, new_keys)
         raise

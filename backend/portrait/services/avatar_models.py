@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 from flask import Flask, current_app
 
+from portrait import events
 from portrait.clients.model_service import (
     AvatarAnalysis,
     ModelInputRefused,
@@ -176,6 +177,10 @@ def reject(
         view=view,
     ).save(force_insert=True)
     labels = sorted(set(moderation.reasons))
+    # The refusal changed no profile field: its event is the whole update.
+    User.objects(id=user.id).update_one(
+        **events.emit("avatar.rejected", user_id=user.id, data={"reasons": labels})
+    )
     readable = ", ".join(label.replace("_", " ").lower() for label in labels) or "nudity"
     refusal = ImageRejected(
         f"This picture was not accepted as an avatar because it appears to show {readable}. "

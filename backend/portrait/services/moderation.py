@@ -20,6 +20,7 @@ from bson.errors import InvalidId
 from flask import current_app
 from mongoengine.errors import NotUniqueError
 
+from portrait import events
 from portrait.errors import (
     BadRequest,
     Conflict,
@@ -176,15 +177,18 @@ def _apply_review(item: ModerationItem, state: str, reason: str) -> None:
     pinned = {"_id": item.user, "avatar.rev": item.avatar_rev}
     review = {"avatar.review.state": state, "avatar.review.reason": reason,
               "avatar.review.at": utcnow(), "updated_at": utcnow()}  # fmt: skip
-    changes = {"$set": review, "$inc": {"version": 1}}
-    users = User._get_collection()
-    if not users.update_one({**pinned, "avatar.review.state": "pending"}, changes).matched_count:
-        current = users.find_one(pinned, {"avatar.review.state": 1})
+    # The decision's event in the same update: the public now sees the picture, or never will.
+    event = "avatar.accepted" if state == "approved" else "avatar.rejected"
+    changes = {"$set": review, "$inc": {"version": 1},
+               **events.emit_raw(event, user_id=item.user, data={"review": state})}  # fmt: skip
+    pending = User.objects(__raw__={**pinned, "avatar.review.state": "pending"})
+    if not pending.update_one(__raw__=changes):
+        current = User.objects(__raw__=pinned).only("avatar").first()
         if current is None:  # the picture was replaced or removed before anyone decided
             _close(item, "superseded", None)
             raise Conflict("The picture changed since; this item is closed.",
                            type_suffix="already-decided")  # fmt: skip
-        if current["avatar"]["review"]["state"] != state:
+        if (current.avatar.review or {}).get("state") != state:
             raise Conflict("This picture was already decided otherwise.",
                            type_suffix="already-decided")  # fmt: skip
     if state == "approved":  # its files may now be served publicly and cached
@@ -316,8 +320,9 @@ def suspend(*, user_id: str, reason: str, admin: User) -> User:
         raise Conflict("You cannot suspend yourself.", type_suffix="cannot-suspend-yourself")
     mark = {"at": utcnow(), "by": str(admin.id), "reason": reason}
     if not User.objects(id=user.id, suspended=None).update_one(
-        set__suspended=mark, set__updated_at=utcnow(), inc__version=1
-    ):
+        set__suspended=mark, set__updated_at=utcnow(), inc__version=1,
+        **events.emit("user.suspended", user_id=user.id, data={}),
+    ):  # fmt: skip
         raise Conflict("This account is already suspended.", type_suffix="already-suspended")
     sessions.revoke_user_sessions(user_id=user.id, reason="suspended")
     audit(actor=str(admin.id), action="suspend", target=f"user:{user.id}", reason=reason)

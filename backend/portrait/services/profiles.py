@@ -8,6 +8,7 @@ from typing import Any
 
 from mongoengine.errors import NotUniqueError
 
+from portrait import events
 from portrait.errors import BadRequest, Conflict, NotFound, PreconditionFailed
 from portrait.models import User
 from portrait.models.user import handle_key, utcnow
@@ -32,6 +33,8 @@ def update_profile(
 ) -> User:
     """Applies `changes`; with `expected_version` (from If-Match) only if nobody changed the
     profile since, else 412. The version check and the write are one atomic update."""
+    # Every profile field is public: the event carries the new values of those sent.
+    event = events.emit("profile.updated", user_id=user.id, data=_changed(changes))
     if "handle" in changes:
         ensure_unique(handle=changes["handle"], user=user)
         changes = {**changes, "handle_key": handle_key(changes["handle"])}
@@ -40,7 +43,7 @@ def update_profile(
         query = query.filter(version=expected_version)
     updates = {f"set__{name}": value for name, value in changes.items()}
     try:
-        updated = query.update_one(**updates, set__updated_at=utcnow(), inc__version=1)
+        updated = query.update_one(**updates, set__updated_at=utcnow(), inc__version=1, **event)
     except NotUniqueError as exc:
         raise Conflict("This handle is taken.", errors={"handle": ["taken"]}) from exc
     if not updated:
@@ -48,6 +51,10 @@ def update_profile(
             raise PreconditionFailed("The profile changed since you read it; reload and retry.")
         raise NotFound("The account no longer exists.")
     return User.objects(id=user.id).get()
+
+
+def _changed(changes: dict[str, Any]) -> dict[str, Any]:
+    return {"changed": sorted(changes), "profile": dict(changes)}
 
 
 def _encode_cursor(key: str) -> str:
