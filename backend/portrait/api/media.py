@@ -59,6 +59,7 @@ def read_media(key):
 
 @bp.route("/default/<int:hue>/<string:text>.svg")
 @bp.response(200)
+@bp.alt_response(304, description="Not modified (If-None-Match matched)")
 @bp.alt_response(404, response="NOT_FOUND")
 @bp.doc(
     operationId="readDefaultAvatar",
