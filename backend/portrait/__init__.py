@@ -42,8 +42,9 @@ def _init_extensions(app: Flask) -> None:
     from portrait.events.cli import events_cli
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.models import RefreshSession, User
+    from portrait.models.audit import AuditEntry
     from portrait.models.media import AvatarLease, Media
-    from portrait.models.moderation import ModerationEvent
+    from portrait.models.moderation import HeldRefusal, ModerationEvent, ModerationItem, Report
 
     # limits finds a storage by its URI scheme among the classes defined: this one defines
     # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
@@ -52,7 +53,9 @@ def _init_extensions(app: Flask) -> None:
     from portrait.services.health import add_readiness_check, check_database
     from portrait.services.sessions import init_jwt
 
-    documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *events.DOCUMENTS]
+    moderation_documents = [ModerationItem, Report, HeldRefusal, AuditEntry]
+    documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *moderation_documents]
+    documents += events.DOCUMENTS
     db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
     avatar_models.init_app(app)  # the model-service client, and its /readyz check

@@ -130,3 +130,10 @@ class FlakyStore:
 
     def keys_owned_by(self, owner, **kwargs):
         return self.inner.keys_owned_by(owner, **kwargs)
+
+
+def events_added(before: dict, after: dict) -> list[str]:
+    """The types of the events a change appended to the user's outbox; pops both outboxes,
+    so `after == before` then says nothing else changed."""
+    old, new = before["user"].pop("outbox", []), after["user"].pop("outbox", [])
+    return [event["type"] for event in new[len(old) :]]
