@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.utils.auth import with_role
+
 API = "/api/v1"
-
-
-def with_role(app, auth, role):
-    account = auth.signup()
-    result = app.test_cli_runner().invoke(args=["users", "set-role", account.email, role])
-    assert result.exit_code == 0, result.output
-    return account
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from portrait.models.audit import AuditEntry
-from tests.api.test_admin import suspend, with_role
+from tests.api.test_admin import suspend
+from tests.utils.auth import with_role
 from tests.utils.avatar import API, upload
 from tests.utils.marker_models import marked_photo
 

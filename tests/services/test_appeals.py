@@ -10,7 +10,8 @@ import pytest
 from portrait.models.moderation import HeldRefusal, ModerationItem
 from portrait.models.user import utcnow
 from tests.services.test_avatar_review import own_avatar, public_avatar
-from tests.services.test_moderation_queue import decide, queue, with_role
+from tests.services.test_moderation_queue import decide, queue
+from tests.utils.auth import with_role
 from tests.utils.avatar import API, upload
 from tests.utils.marker_models import MAGENTA, marked_photo
 

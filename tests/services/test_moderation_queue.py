@@ -9,6 +9,7 @@ from portrait.models.audit import AuditEntry
 from portrait.services import moderation
 from tests.services.test_avatar_review import own_avatar, public_avatar
 from tests.services.test_avatar_screening import reframe
+from tests.utils.auth import with_role
 from tests.utils.avatar import API, upload
 from tests.utils.marker_models import CYAN, marked_photo
 
@@ -19,13 +20,6 @@ CLEAN = marked_photo((640, 480), (0, 0, 40, 40), CYAN)
 @pytest.fixture
 def app(make_app, marker_models):
     return make_app(**marker_models.settings)
-
-
-def with_role(app, auth, role):
-    account = auth.signup()
-    result = app.test_cli_runner().invoke(args=["users", "set-role", account.email, role])
-    assert result.exit_code == 0, result.output
-    return account
 
 
 @pytest.fixture

@@ -63,3 +63,11 @@ class AuthActions:
             access_token=body["access_token"],
             refresh_token=body.get("refresh_token"),
         )
+
+
+def with_role(app, auth: AuthActions, role: str) -> Account:
+    """A new account given `role` the only way there is: the command line."""
+    account = auth.signup()
+    result = app.test_cli_runner().invoke(args=["users", "set-role", account.email, role])
+    assert result.exit_code == 0, result.output
+    return account
