@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 MB = 1 << 20
 SLOTS = OPTIONS_BY_NAME["AVATAR_DECODES_PER_PROCESS"].default
 BUDGET_MB = OPTIONS_BY_NAME["AVATAR_DECODE_MAX_BYTES"].default / MB
-MASTER_WORK_MB = 60  # fit to 2048 px, colour, master JPEG and variants, per upload
+MASTER_WORK_MB = 120  # master, colour, JPEG, variants and crop moderation, per upload
 SLACK_MB = 20  # the threads' own buffers, the request bodies, allocator churn
 # name in bombs.EXPENSIVE: its answer (200 when it gets a decode slot in time, else 503)
 UPLOADS = {
