@@ -33,8 +33,13 @@ BAD_UPLOADS = [
 ]
 
 
-def assert_unchanged(client, account, before, avatar):
-    assert snapshot(account.user["id"]) == before
+def assert_unchanged(client, account, before, avatar, *, events=()):
+    """Nothing stored changed and the old avatar is still served; `events` are the types a
+    refusal appends to the outbox (exactly these, nothing else)."""
+    after = snapshot(account.user["id"])
+    if events:
+        assert events_added(before, after) == list(events)
+    assert after == before
     for url in avatar["urls"].values():
         assert client.get(url).status_code == 200
 

@@ -2,7 +2,7 @@
 (one worker, or two, of four threads; FerretDB; the real model service). Each answer is 200,
 413 or 503 (never 500), and no worker's peak RSS grows by more than AVATAR_DECODES_PER_PROCESS
 decodes of the dearest picture sent (its header price + the master's work; at most
-AVATAR_DECODE_MAX_BYTES + 60 MB each). Measured: ~205 MB of growth per worker, where with
+AVATAR_DECODE_MAX_BYTES + MASTER_WORK_MB each). Measured: ~205 MB of growth per worker, where with
 four slots (AVATAR_DECODES_PER_PROCESS=4) workers grew by 290-305 MB, over the bound (248 MB).
 Since crop moderation the master-sized work is larger (285 MB of growth seen with one slot on
 a loaded machine), so the bound is now 308 MB, and a quiet run with four slots stayed under
