@@ -42,6 +42,19 @@ def test_a_suspended_account_is_out_until_unsuspended(client, auth, admin, accou
     assert actions[:2] == ["unsuspend", "suspend"]  # newest first
 
 
+def test_the_audit_log_and_suspensions_name_people_by_handle(client, admin, account):
+    suspended = suspend(client, admin, account).get_json()["suspended"]
+    assert (suspended["by"], suspended["by_handle"]) == (admin.user["id"], admin.handle)
+    entry = audit(client, admin)[0]
+    assert (entry["action"], entry["reason"]) == ("suspend", "Spam bot.")
+    assert (entry["actor"], entry["actor_handle"]) == (admin.user["id"], admin.handle)
+    assert entry["target"] == f"user:{account.user['id']}"
+    assert entry["target_handle"] == account.handle
+    set_role = audit(client, admin)[-1]  # granted from the command line: no handle to show
+    assert set_role["actor"].startswith("cli:") and set_role["actor_handle"] is None
+    assert set_role["target_handle"] == admin.handle
+
+
 def audit(client, admin, query=""):
     response = client.get(f"{API}/admin/audit{query}", headers=admin.headers)
     assert response.status_code == 200

@@ -54,8 +54,8 @@ class User(Document):
     # "user", "moderator" or "admin" (which includes moderator); set only from the command
     # line (`flask --app portrait users set-role`), never through the API.
     role = StringField(default="user", choices=ROLES)
-    # None, or {"at", "by", "reason"} while an admin has suspended the account: no login, no
-    # public page, no avatar served (portrait.services.moderation).
+    # None, or {"at", "by", "by_handle", "reason"} while an admin has suspended the account:
+    # no login, no public page, no avatar served (portrait.services.moderation).
     suspended = DictField(null=True, default=None)
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)

@@ -35,7 +35,13 @@ class ReasonSchema(InputSchema):
 
 class SuspensionSchema(ma.Schema):
     at = fields.DateTime(required=True)
-    by = fields.String(required=True)
+    by = fields.String(required=True, metadata={"description": "The admin's user id"})
+    by_handle = fields.String(
+        required=True,
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "The admin's handle at the time (null for older entries)"},
+    )
     reason = fields.String(required=True)
 
 
@@ -57,9 +63,21 @@ class AdminUserPageSchema(ma.Schema):
 
 class AuditEntrySchema(ma.Schema):
     id = fields.String(required=True)
-    actor = fields.String(required=True)
+    actor = fields.String(
+        required=True, metadata={"description": 'A user id, or "cli:<login>" for the CLI'}
+    )
+    actor_handle = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The actor's handle (null for the CLI or a deleted account)"},
+    )
     action = fields.String(required=True)
-    target = fields.String(required=True)
+    target = fields.String(required=True, metadata={"description": '"user:<id>" or "item:<id>"'})
+    target_handle = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Handle of the account acted on (an item's owner), if any"},
+    )
     reason = fields.String(required=True)
     details = fields.Dict(required=True)
     at = fields.DateTime(required=True)

@@ -54,4 +54,30 @@ def list_users(*, q: str | None, cursor: str | None) -> Page:
 
 
 def list_audit(*, cursor: str | None) -> Page:
-    return _page(AuditEntry.objects, cursor, newest_first=True)
+    """The audit log, newest first, each entry with the handles of its actor and of the
+    account it is about, so a person can read it (one user query per page)."""
+    page = _page(AuditEntry.objects, cursor, newest_first=True)
+    handles = _handles({e.actor for e in page.items} | {_subject(e) for e in page.items})
+    entries = [
+        {
+            **{name: entry[name] for name in ("actor", "action", "target", "reason", "details")},
+            "id": str(entry.id),
+            "at": entry.at,
+            "actor_handle": handles.get(entry.actor),
+            "target_handle": handles.get(_subject(entry)),
+        }
+        for entry in page.items
+    ]
+    return Page(entries, page.next_cursor)
+
+
+def _subject(entry: AuditEntry) -> str | None:
+    """The id of the account an entry is about: a user target, or the owner of an item."""
+    kind, _, ref = entry.target.partition(":")
+    return ref if kind == "user" else entry.details.get("user")
+
+
+def _handles(ids: set[str | None]) -> dict[str, str]:
+    """Handles by user id; ids that are no user's (the CLI's "cli:<login>") are left out."""
+    wanted = [ObjectId(value) for value in ids if value and ObjectId.is_valid(value)]
+    return {str(user.id): user.handle for user in User.objects(id__in=wanted).only("handle")}

@@ -318,7 +318,8 @@ def suspend(*, user_id: str, reason: str, admin: User) -> User:
     user = find_user(user_id=user_id)
     if user.id == admin.id:
         raise Conflict("You cannot suspend yourself.", type_suffix="cannot-suspend-yourself")
-    mark = {"at": utcnow(), "by": str(admin.id), "reason": reason}
+    # The admin's handle is kept beside the id so the user list reads without a lookup.
+    mark = {"at": utcnow(), "by": str(admin.id), "by_handle": admin.handle, "reason": reason}
     if not User.objects(id=user.id, suspended=None).update_one(
         set__suspended=mark, set__updated_at=utcnow(), inc__version=1,
         **events.emit("user.suspended", user_id=user.id, data={}),

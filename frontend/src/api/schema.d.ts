@@ -812,7 +812,10 @@ export interface components {
         Suspension: {
             /** Format: date-time */
             at: string;
+            /** @description The admin's user id */
             by: string;
+            /** @description The admin's handle at the time (null for older entries) */
+            by_handle: string | null;
             reason: string;
         };
         AdminUser: {
@@ -836,9 +839,15 @@ export interface components {
         };
         AuditEntry: {
             id: string;
+            /** @description A user id, or "cli:<login>" for the CLI */
             actor: string;
+            /** @description The actor's handle (null for the CLI or a deleted account) */
+            actor_handle: string | null;
             action: string;
+            /** @description "user:<id>" or "item:<id>" */
             target: string;
+            /** @description Handle of the account acted on (an item's owner), if any */
+            target_handle: string | null;
             reason: string;
             details: {
                 [key: string]: unknown;
