@@ -42,7 +42,17 @@ def assert_app_shell(response, status: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/signup", "/login?redirect=/settings", "/settings", "/Settings/Account/"]
+    "path",
+    [
+        "/",
+        "/signup",
+        "/login?redirect=/settings",
+        "/settings",
+        "/Settings/Account/",
+        "/moderation",
+        "/admin/users",
+        "/admin/audit",
+    ],
 )
 def test_client_routes_get_index_html(web_client, path):
     assert_app_shell(get(web_client, path), 200)
@@ -55,7 +65,8 @@ def test_the_public_page_of_a_handle_that_exists_is_200(web_client):
 
 
 @pytest.mark.parametrize(
-    "path", ["/@nobody", "/no/such/page", "/settingsx", "/settings/account/more", "/@ada/x"]
+    "path",
+    ["/@nobody", "/no/such/page", "/settingsx", "/settings/account/more", "/@ada/x", "/admin/x"],
 )
 def test_unknown_pages_are_real_404s_that_still_render_the_app(web_client, path):
     # The shell, so the app shows its own not-found page (with noindex) to people.
@@ -67,7 +78,9 @@ def test_robots_txt_is_served_as_text(web_client):
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
     assert "User-agent: *" in response.get_data(as_text=True)
-    assert "Disallow: /settings" in response.get_data(as_text=True)
+    # Private pages stay out of search engines (their URLs are no secret, their contents are).
+    for private in ("/settings", "/moderation", "/admin"):
+        assert f"Disallow: {private}\n" in response.get_data(as_text=True)
 
 
 def test_a_build_without_a_route_list_serves_every_path(make_app, tmp_path):

@@ -52,7 +52,9 @@ class AdminUserSchema(ma.Schema):
     display_name = fields.String(required=True)
     role = fields.String(required=True)
     suspended = fields.Nested(SuspensionSchema, required=True, allow_none=True)
-    has_avatar = fields.Function(lambda user: user.avatar is not None, required=True)
+    has_avatar = fields.Function(
+        lambda user: user.avatar is not None, required=True, metadata={"type": "boolean"}
+    )
     created_at = fields.DateTime(required=True)
 
 

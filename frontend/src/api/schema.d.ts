@@ -825,7 +825,7 @@ export interface components {
             display_name: string;
             role: string;
             suspended: components["schemas"]["Suspension"] | (never | null);
-            readonly has_avatar: unknown;
+            readonly has_avatar: boolean;
             /** Format: date-time */
             created_at: string;
         };

@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 
 import { useAuthStore } from '@/stores/auth'
 import paths from './paths.json' // also read by the API's web server (real 404s)
@@ -15,6 +15,8 @@ declare module 'vue-router' {
     titledByView?: boolean
     /** Keep the page out of search engines (pages that do not exist). */
     noindex?: boolean
+    /** Only for this role (an admin has every role); anyone else gets the not-found page. */
+    role?: 'moderator' | 'admin'
   }
 }
 
@@ -50,7 +52,19 @@ const router = createRouter({
       path: paths.moderation,
       name: 'moderation',
       component: () => import('@/views/ModerationView.vue'),
-      meta: { requiresAuth: true, title: 'Moderation' },
+      meta: { requiresAuth: true, role: 'moderator', title: 'Moderation' },
+    },
+    {
+      path: paths['admin-users'],
+      name: 'admin-users',
+      component: () => import('@/views/AdminUsersView.vue'),
+      meta: { requiresAuth: true, role: 'admin', title: 'Users · Admin' },
+    },
+    {
+      path: paths['admin-audit'],
+      name: 'admin-audit',
+      component: () => import('@/views/AdminAuditView.vue'),
+      meta: { requiresAuth: true, role: 'admin', title: 'Audit log · Admin' },
     },
     {
       path: paths['public-profile'],
@@ -72,11 +86,19 @@ router.beforeEach(async (to) => {
   const auth = useAuthStore()
   // A reload starts with no access token: the refresh cookie may bring the session back.
   await auth.restore()
+  // Before the log-in redirect: whether a private page exists is not told to anyone.
+  if (to.meta.role && !auth.hasRole(to.meta.role)) return notFound(to)
   if (to.meta.requiresAuth && !auth.isAuthenticated) {
     return { name: 'login', query: { redirect: to.fullPath } }
   }
   if (to.meta.guestOnly && auth.isAuthenticated) return { name: 'profile-edit' }
 })
+
+/** The not-found page at the address asked for (as for an unknown URL). */
+function notFound(to: RouteLocationNormalized) {
+  const pathMatch = to.path.substring(1).split('/')
+  return { name: 'not-found', params: { pathMatch }, query: to.query, hash: to.hash }
+}
 
 router.afterEach((to, _from, failure) => {
   if (!failure && !to.meta.titledByView) setPage({ title: to.meta.title, noindex: to.meta.noindex })

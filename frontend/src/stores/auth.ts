@@ -15,6 +15,12 @@ export const useAuthStore = defineStore('auth', () => {
   const user = ref<Profile | null>(null)
   const isAuthenticated = computed(() => accessToken.value !== null)
 
+  /** Whether the signed-in user may act as `role`: an admin is also a moderator. */
+  function hasRole(role: 'moderator' | 'admin'): boolean {
+    const held = isAuthenticated.value ? user.value?.role : undefined
+    return held === 'admin' || held === role
+  }
+
   function start(session: Session | TokenPair) {
     accessToken.value = session.access_token
     if ('user' in session) user.value = session.user
@@ -71,5 +77,16 @@ export const useAuthStore = defineStore('auth', () => {
 
   setAuthHooks({ token: () => accessToken.value, refresh })
 
-  return { accessToken, user, isAuthenticated, signup, login, logout, refresh, restore, clear }
+  return {
+    accessToken,
+    user,
+    isAuthenticated,
+    hasRole,
+    signup,
+    login,
+    logout,
+    refresh,
+    restore,
+    clear,
+  }
 })

@@ -33,4 +33,36 @@ describe('router', () => {
     await router.push('/no/such/page')
     expect(router.currentRoute.value.name).toBe('not-found')
   })
+
+  it.each([
+    ['/admin/users', 'moderator'],
+    ['/admin/audit?cursor=x', 'user'],
+    ['/moderation', 'user'],
+  ] as const)('shows %s to a %s as a page that does not exist', async (path, role) => {
+    const auth = useAuthStore()
+    auth.accessToken = 'T'
+    auth.user = aProfile({ role })
+    await router.push(path)
+    expect(router.currentRoute.value.name).toBe('not-found')
+    expect(router.currentRoute.value.fullPath).toBe(path) // the address stays as typed
+  })
+
+  it('shows the admin pages to visitors as pages that do not exist, not as a log-in', async () => {
+    await router.push('/admin/users')
+    expect(router.currentRoute.value.name).toBe('not-found')
+  })
+
+  it('opens the admin pages for admins, and the queue for moderators and admins', async () => {
+    const auth = useAuthStore()
+    auth.accessToken = 'T'
+    auth.user = aProfile({ role: 'admin' })
+    for (const name of ['admin-users', 'admin-audit', 'moderation']) {
+      await router.push({ name })
+      expect(router.currentRoute.value.name).toBe(name)
+    }
+    auth.user = aProfile({ role: 'moderator' })
+    await router.push('/')
+    await router.push('/moderation')
+    expect(router.currentRoute.value.name).toBe('moderation')
+  })
 })
