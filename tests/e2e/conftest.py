@@ -19,6 +19,7 @@ import requests
 from werkzeug.serving import make_server
 
 from tests.e2e import standin_models
+from tests.utils import marker_models
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "frontend" / "dist"
@@ -122,17 +123,29 @@ def app_url(models_url, logs) -> Iterator[str]:
     yield from _api(models_url, logs / "api.log")
 
 
-@pytest.fixture(scope="session")
-def refusing_app_url(logs) -> Iterator[str]:
-    """Portrait whose model service calls every photo explicit (for the refusal page)."""
-    server = make_server("127.0.0.1", 0, standin_models.create_app(), threaded=True)
+def _api_with_standin(models, log: Path) -> Iterator[str]:
+    """Portrait whose model service is `models`, a stand-in Flask app served on loopback."""
+    server = make_server("127.0.0.1", 0, models, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield from _api(f"http://127.0.0.1:{server.server_port}", logs / "api-refusing.log")
+        yield from _api(f"http://127.0.0.1:{server.server_port}", log)
     finally:
         server.shutdown()
         thread.join()
+
+
+@pytest.fixture(scope="session")
+def refusing_app_url(logs) -> Iterator[str]:
+    """Portrait whose model service calls every photo explicit (for the refusal page)."""
+    yield from _api_with_standin(standin_models.create_app(), logs / "api-refusing.log")
+
+
+@pytest.fixture(scope="session")
+def marker_app_url(logs) -> Iterator[str]:
+    """Portrait whose model service sees "nudity" only in a marker: a cyan patch is in the
+    review band, a magenta one refused (tests/utils/marker_models.py)."""
+    yield from _api_with_standin(marker_models.create_app(), logs / "api-marker.log")
 
 
 @pytest.fixture(scope="session")

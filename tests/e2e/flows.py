@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from skimage import data
 
 PASSWORD = "correct horse battery staple"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def photo(path: Path) -> Path:
@@ -30,3 +35,24 @@ def sign_up(page: Page, base: str, *, handle: str, name: str) -> None:
 
 def avatar_src(avatar: Locator) -> str:
     return avatar.get_attribute("src") or ""
+
+
+def log_in(page: Page, base: str, *, handle: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(f"{handle}@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def set_role(base: str, handle: str, role: str) -> None:
+    """Gives `role` the only way there is, as an operator would while the run is up:
+    `flask --app portrait users set-role` (it reaches the embedded store of the run at `base`
+    through the run's own socket, found by its PORT)."""
+    env = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
+    env |= {"PORTRAIT_ENV": "development", "PORT": str(urlsplit(base).port)}
+    command = [sys.executable, "-m", "flask", "--app", "portrait", "users", "set-role"]
+    result = subprocess.run(
+        [*command, f"{handle}@example.com", role],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
