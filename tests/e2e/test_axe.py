@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT
-from tests.e2e.flows import photo, sign_up
+from tests.e2e.flows import photo, set_role, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -94,6 +94,18 @@ def test_every_screen_has_no_axe_violations(themed, app_url: str, tmp_path: Path
     seen["account"] = visit(page, f"{app_url}/settings/account", "Delete account")
     seen["unknown handle"] = visit(page, f"{app_url}/@nobody_here", "Profile not found")
     seen["not found"] = visit(page, f"{app_url}/no/such/page", "Page not found")
+
+    # The operator side: the same person made an admin (who is also a moderator).
+    set_role(app_url, handle, "admin")
+    seen["moderation queue"] = visit(page, f"{app_url}/moderation", "Moderation")
+    seen["admin users"] = visit(page, f"{app_url}/admin/users", "Users")
+    page.get_by_label("Handle or email starts with").fill(handle)
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator('[data-test="user"]')).to_have_count(1)  # the search's answer
+    page.locator('[data-test="user"]').get_by_role("button", name="Suspend", exact=True).click()
+    expect(page.get_by_label("Reason (kept in the audit log)")).to_be_focused()
+    seen["suspend question"] = violations(page)
+    seen["audit log"] = visit(page, f"{app_url}/admin/audit", "Audit log")
 
     found = {screen: lines for screen, lines in seen.items() if lines}
     assert found == {}, f"axe violations ({name}): {found}"

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT
-from tests.e2e.flows import photo, sign_up
+from tests.e2e.flows import PASSWORD, photo, set_role, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -94,6 +94,33 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
     page.goto(f"{app_url}/settings/account")
     expect(page.get_by_role("heading", name="Delete account")).to_be_visible()
     screen.save("account")
+
+
+def test_admin_screens(screen: Screen, app_url: str):
+    page, size = screen.page, screen.size
+    handle = f"grace_{size}"
+    for someone in (f"lin_spam_{size}", handle):  # someone to suspend, then the admin
+        sign_up(page, app_url, handle=someone, name=someone.split("_")[0].title() + " Doe")
+        page.get_by_role("button", name="Log out").click()
+    page.goto(f"{app_url}/login")
+    page.get_by_label("Email").fill(f"{handle}@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    set_role(app_url, handle, "admin")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Admin").click()
+    page.get_by_label("Handle or email starts with").fill(f"lin_spam_{size}")
+    page.get_by_role("button", name="Search").click()
+    row = page.locator('[data-test="user"]').filter(has_text=f"@lin_spam_{size}")
+    row.get_by_role("button", name="Suspend", exact=True).click()
+    row.get_by_label("Reason (kept in the audit log)").fill("Posts links to a pill shop.")
+    screen.save("admin-suspend")
+    row.get_by_role("button", name="Suspend", exact=True).click()
+    expect(row.locator('[data-test="state"]')).to_contain_text("Suspended")
+    screen.save("admin-users")
+
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Audit log").click()
+    expect(page.locator('[data-test="entry"]').first).to_contain_text("Posts links")
+    screen.save("admin-audit")
 
 
 def test_refusal_screen(screen: Screen, refusing_app_url: str, tmp_path: Path):
