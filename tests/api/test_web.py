@@ -42,7 +42,15 @@ def assert_app_shell(response, status: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/signup", "/login?redirect=/settings", "/settings", "/Settings/Account/"]
+    "path",
+    [
+        "/",
+        "/signup",
+        "/login?redirect=/settings",
+        "/settings",
+        "/Settings/Account/",
+        "/admin/webhooks",
+    ],
 )
 def test_client_routes_get_index_html(web_client, path):
     assert_app_shell(get(web_client, path), 200)
@@ -68,6 +76,7 @@ def test_robots_txt_is_served_as_text(web_client):
     assert response.mimetype == "text/plain"
     assert "User-agent: *" in response.get_data(as_text=True)
     assert "Disallow: /settings" in response.get_data(as_text=True)
+    assert "Disallow: /admin" in response.get_data(as_text=True)  # the admin pages stay private
 
 
 def test_a_build_without_a_route_list_serves_every_path(make_app, tmp_path):

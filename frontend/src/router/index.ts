@@ -13,6 +13,8 @@ declare module 'vue-router' {
     title?: string
     /** The view names the page itself once it knows what it shows (a person's name). */
     titledByView?: boolean
+    /** Only for this role: everyone else gets the not-found page, as for an unknown URL. */
+    role?: 'admin'
     /** Keep the page out of search engines (pages that do not exist). */
     noindex?: boolean
   }
@@ -53,6 +55,12 @@ const router = createRouter({
       meta: { requiresAuth: true, title: 'Moderation' },
     },
     {
+      path: paths['admin-webhooks'],
+      name: 'admin-webhooks',
+      component: () => import('@/views/WebhooksView.vue'),
+      meta: { role: 'admin', title: 'Webhooks', noindex: true },
+    },
+    {
       path: paths['public-profile'],
       name: 'public-profile',
       component: () => import('@/views/PublicProfileView.vue'),
@@ -72,6 +80,11 @@ router.beforeEach(async (to) => {
   const auth = useAuthStore()
   // A reload starts with no access token: the refresh cookie may bring the session back.
   await auth.restore()
+  if (to.meta.role && auth.user?.role !== to.meta.role) {
+    // The page's URL stays; nothing tells a visitor there is something here.
+    const pathMatch = to.path.split('/').slice(1)
+    return { name: 'not-found', params: { pathMatch }, query: to.query, hash: to.hash }
+  }
   if (to.meta.requiresAuth && !auth.isAuthenticated) {
     return { name: 'login', query: { redirect: to.fullPath } }
   }
