@@ -5,6 +5,7 @@ embedded store) and Debian's Chromium driven by Playwright (never a downloaded b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -75,7 +76,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _api(models_url: str, log: Path) -> Iterator[str]:
+def _api(models_url: str, log: Path, **extra: str) -> Iterator[str]:
     if not (DIST / "index.html").is_file():
         pytest.fail("frontend/dist is missing: build it with `npm run build` in frontend/")
     port = free_port()
@@ -87,6 +88,7 @@ def _api(models_url: str, log: Path) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
         # Every e2e test signs up from 127.0.0.1; the default 10 per hour is not what they test.
         "RATELIMIT_SIGNUP": "200 per hour",
+        **extra,
     }
     process = _spawn("portrait", port, env, log)
     base = f"http://127.0.0.1:{port}"
@@ -95,6 +97,19 @@ def _api(models_url: str, log: Path) -> Iterator[str]:
         yield base
     finally:
         _stop(process)
+
+
+@contextlib.contextmanager
+def _standin_models() -> Iterator[str]:
+    """The stand-in model service (every photo explicit) on a loopback thread; its URL."""
+    server = make_server("127.0.0.1", 0, standin_models.create_app(), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 @pytest.fixture(scope="session")
@@ -125,14 +140,24 @@ def app_url(models_url, logs) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def refusing_app_url(logs) -> Iterator[str]:
     """Portrait whose model service calls every photo explicit (for the refusal page)."""
-    server = make_server("127.0.0.1", 0, standin_models.create_app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield from _api(f"http://127.0.0.1:{server.server_port}", logs / "api-refusing.log")
-    finally:
-        server.shutdown()
-        thread.join()
+    with _standin_models() as url:
+        yield from _api(url, logs / "api-refusing.log")
+
+
+@pytest.fixture(scope="session")
+def events_app_url(logs) -> Iterator[str]:
+    """Portrait whose webhooks may call loopback receivers, with quick retries that give up
+    after about two seconds (so a failing receiver shows `failed` within a test). The
+    embedded run dispatches events in a thread of the API process."""
+    with _standin_models() as url:
+        yield from _api(
+            url,
+            logs / "api-events.log",
+            WEBHOOKS_ALLOW_PRIVATE="true",
+            EVENTS_POLL_SECONDS="0.2",
+            EVENTS_RETRY_BASE_SECONDS="0.2",
+            WEBHOOKS_RETRY_HOURS="0.0006",  # about 2 s of retries
+        )
 
 
 @pytest.fixture(scope="session")

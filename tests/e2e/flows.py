@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
@@ -30,3 +34,36 @@ def sign_up(page: Page, base: str, *, handle: str, name: str) -> None:
 
 def avatar_src(avatar: Locator) -> str:
     return avatar.get_attribute("src") or ""
+
+
+def grant_role(base: str, email: str, role: str) -> None:
+    """The only way to a role: `flask --app portrait users set-role`, here against the
+    embedded run at `base` (the command reaches its in-memory store through the CLI bridge)."""
+    env = {k: v for k, v in os.environ.items() if k != "MONGO_URI"}
+    env |= {"PORTRAIT_ENV": "development", "PORT": str(urlsplit(base).port)}
+    flask = [str(Path(sys.executable).with_name("flask")), "--app", "portrait"]
+    done = subprocess.run(
+        [*flask, "users", "set-role", email, role],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def sign_up_admin(page: Page, base: str, *, handle: str) -> None:
+    """A new account made an admin from the command line; the reload picks up the role."""
+    sign_up(page, base, handle=handle, name="Grace Hopper")
+    grant_role(base, f"{handle}@example.com", "admin")
+    page.reload()
+    expect(page.get_by_role("link", name="Webhooks")).to_be_visible()
+
+
+def register_webhook(page: Page, base: str, url: str, *types: str) -> str:
+    """Registers `url` for `types` on the Webhooks page; the secret it shows, this once."""
+    page.goto(f"{base}/admin/webhooks")
+    page.get_by_label("URL").fill(url)
+    for event_type in types:
+        page.get_by_role("checkbox", name=event_type).check()
+    page.get_by_role("button", name="Register webhook").click()
+    secret = page.locator('[data-test="secret-value"]')
+    expect(secret).to_contain_text("whsec_")
+    return secret.inner_text().strip()

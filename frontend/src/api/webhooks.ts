@@ -9,6 +9,8 @@ const one = (id: string) => `${BASE}/${id}`
 
 export const listWebhooks = () => json(request<{ items: Webhook[] }>('GET', BASE))
 
+export const readWebhook = (id: string) => json(request<Webhook>('GET', one(id)))
+
 export const createWebhook = (input: WebhookCreate) =>
   json(request<WebhookWithSecret>('POST', BASE, { body: input }))
 

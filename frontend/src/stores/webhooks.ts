@@ -35,6 +35,12 @@ export const useWebhooksStore = defineStore('webhooks', () => {
     deliveries.value[id] = (await api.listDeliveries(id)).items
   }
 
+  /** The endpoint (is it failing now?) and its latest deliveries, read again. */
+  async function refresh(id: string) {
+    const [endpoint] = await Promise.all([api.readWebhook(id), loadDeliveries(id)])
+    replace(endpoint)
+  }
+
   // The secret goes to `revealed` only; the endpoint kept in the list never holds it.
   function keep({ secret, ...endpoint }: WebhookWithSecret) {
     revealed.value = { endpointId: endpoint.id, url: endpoint.url, secret }
@@ -84,6 +90,7 @@ export const useWebhooksStore = defineStore('webhooks', () => {
     revealed,
     load,
     loadDeliveries,
+    refresh,
     register,
     update,
     rotate,

@@ -27,6 +27,22 @@ describe('useWebhooksStore', () => {
     expect(calls[1]!.query.get('limit')).toBe('20')
   })
 
+  it('reads an endpoint again with its deliveries, so a failing one says so', async () => {
+    fakeApi({
+      'GET /admin/webhooks': { body: { items: [aWebhook()] } },
+      'GET /admin/webhooks/h1': { body: aWebhook({ failing: true }) },
+      'GET /admin/webhooks/h1/deliveries': [
+        { body: { items: [] } },
+        { body: { items: [aDelivery({ status: 'failed' })] } },
+      ],
+    })
+    const store = useWebhooksStore()
+    await store.load()
+    await store.refresh('h1')
+    expect(store.endpoints[0]?.failing).toBe(true)
+    expect(store.deliveries.h1?.[0]?.status).toBe('failed')
+  })
+
   it('shows a new secret once and never keeps it in the list', async () => {
     const { calls } = fakeApi({
       'POST /admin/webhooks': { status: 201, body: { ...aWebhook(), secret: SECRET } },
