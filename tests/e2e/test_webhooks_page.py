@@ -6,29 +6,20 @@ and once it recovers "Send again" delivers the same event."""
 from __future__ import annotations
 
 import pytest
-import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import PASSWORD, register_webhook, sign_up_admin
+from tests.e2e.flows import (
+    delete_webhook,
+    endpoint,
+    log_shows,
+    register_webhook,
+    sign_up_admin,
+    sign_up_by_api,
+)
 from tests.events.receivers import receiver
 from tests.utils.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_up_by_api(base: str, handle: str) -> None:
-    body = {"email": f"{handle}@example.com", "password": PASSWORD, "handle": handle}
-    body["display_name"] = handle.title()
-    response = requests.post(f"{base}/api/v1/auth/signup", json=body, timeout=30)
-    assert response.status_code == 201, response.text
-
-
-def log_shows(page: Page, state: str, text: str) -> bool:
-    """Refreshes the delivery log once; whether a delivery in `state` mentions `text`."""
-    page.get_by_role("button", name="Refresh").click()
-    expect(page.get_by_role("button", name="Refresh")).to_be_enabled()
-    rows = page.locator(f'[data-test="delivery"][data-state="{state}"]')
-    return rows.filter(has_text=text).count() > 0
 
 
 def test_an_admin_registers_a_receiver_and_follows_its_deliveries(page: Page, events_app_url):
@@ -51,24 +42,26 @@ def test_an_admin_registers_a_receiver_and_follows_its_deliveries(page: Page, ev
             "the receiver gets the sign-up",
         )
         assert event["type"] == "portrait.user.created" and event["specversion"] == "1.0"
-        page.get_by_role("button", name="Deliveries").click()
-        wait_until(lambda: log_shows(page, "delivered", event["id"]), "the log says delivered")
+        item = endpoint(page, hook.url)
+        item.get_by_role("button", name="Deliveries").click()
+        wait_until(lambda: log_shows(item, "delivered", event["id"]), "the log says delivered")
 
         answers["status"] = 500  # the receiver breaks: retried for ~2 s, then failed
         sign_up_by_api(base, "bob_signup")
-        wait_until(lambda: log_shows(page, "failed", "HTTP 500"), "the log says failed")
+        wait_until(lambda: log_shows(item, "failed", "HTTP 500"), "the log says failed")
         assert not any(e["data"]["handle"] == "bob_signup" for e in hook.received)
-        expect(page.locator('[data-test="webhook-state"]')).to_contain_text("Failing")
+        expect(item.locator('[data-test="webhook-state"]')).to_contain_text("Failing")
 
         answers["status"] = 200  # it recovers; an admin sends the failed one again
-        page.get_by_role("button", name="Send again").click()
+        item.get_by_role("button", name="Send again").click()
         expect(page.get_by_text("queued to be sent again")).to_be_visible()
         again = wait_until(
             lambda: next((e for e in hook.received if e["data"]["handle"] == "bob_signup"), None),
             "the failed delivery arrives after Send again",
         )
-        wait_until(lambda: log_shows(page, "delivered", again["id"]), "the log says delivered")
+        wait_until(lambda: log_shows(item, "delivered", again["id"]), "the log says delivered")
         assert len([e for e in hook.received if e["id"] == again["id"]]) == 1
+        delete_webhook(item)
 
 
 def test_the_page_is_not_found_for_anyone_but_admins(page: Page, events_app_url):
