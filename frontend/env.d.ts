@@ -8,3 +8,9 @@ declare module 'virtual:field-limits' {
   >
   export default limits
 }
+
+/** The webhook event types, from the API's OpenAPI document (vite.config.ts). */
+declare module 'virtual:event-types' {
+  const types: import('@/api/types').EventType[]
+  export default types
+}

@@ -54,6 +54,24 @@ function fieldLimits(): Plugin {
   }
 }
 
+/**
+ * `virtual:event-types`: the webhook event catalogue, the enum of WebhookCreate.event_types in
+ * the API's OpenAPI document (the admin page's checkboxes), so the list is never copied here.
+ */
+function eventTypes(): Plugin {
+  const id = 'virtual:event-types'
+  return {
+    name: 'portrait-event-types',
+    resolveId: (name) => (name === id ? '\0' + id : undefined),
+    load(name) {
+      if (name !== '\0' + id) return
+      this.addWatchFile(OPENAPI)
+      const schema = JSON.parse(readFileSync(OPENAPI, 'utf8')).components.schemas.WebhookCreate
+      return `export default ${JSON.stringify(schema.properties.event_types.items.enum)}`
+    },
+  }
+}
+
 /** Puts the app's route list into the build as spa-routes.json: the API's embedded web
  * server (backend/portrait/web.py) answers other paths with a real 404. */
 function spaRoutes(): Plugin {
@@ -67,7 +85,7 @@ function spaRoutes(): Plugin {
 
 // https://vite.dev/config/
 export default defineConfig({
-  plugins: [vue(), fieldLimits(), spaRoutes()],
+  plugins: [vue(), fieldLimits(), eventTypes(), spaRoutes()],
   resolve: {
     alias: {
       '@': source('./src'),

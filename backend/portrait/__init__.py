@@ -38,6 +38,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from portrait import cli, db, docs, errors, request_limits, web
     from portrait.api import BLUEPRINTS
+    from portrait.events import health as events_health
     from portrait.events import models as events
     from portrait.events.cli import events_cli
     from portrait.extensions import api, cors, jwt, limiter
@@ -50,7 +51,7 @@ def _init_extensions(app: Flask) -> None:
     # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
     from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401
     from portrait.services import accounts, avatar, avatar_models, media, media_cleanup
-    from portrait.services.health import add_readiness_check, check_database
+    from portrait.services.health import add_readiness_check, add_readiness_detail, check_database
     from portrait.services.sessions import init_jwt
 
     moderation_documents = [ModerationItem, Report, HeldRefusal, AuditEntry]
@@ -58,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
     documents += events.DOCUMENTS
     db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
+    add_readiness_detail(app, "events", events_health.lag)  # the dispatcher's lag, informative
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
     media.init_app(app)  # the media store
     accounts.add_deletion_hook(app, avatar.delete_all_media)

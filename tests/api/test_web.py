@@ -52,6 +52,7 @@ def assert_app_shell(response, status: int) -> None:
         "/moderation",
         "/admin/users",
         "/admin/audit",
+        "/admin/webhooks",
     ],
 )
 def test_client_routes_get_index_html(web_client, path):

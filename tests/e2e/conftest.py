@@ -76,7 +76,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _api(models_url: str, log: Path) -> Iterator[str]:
+def _api(models_url: str, log: Path, **extra: str) -> Iterator[str]:
     if not (DIST / "index.html").is_file():
         pytest.fail("frontend/dist is missing: build it with `npm run build` in frontend/")
     port = free_port()
@@ -88,6 +88,7 @@ def _api(models_url: str, log: Path) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
         # Every e2e test signs up from 127.0.0.1; the default 10 per hour is not what they test.
         "RATELIMIT_SIGNUP": "200 per hour",
+        **extra,
     }
     process = _spawn("portrait", port, env, log)
     base = f"http://127.0.0.1:{port}"
@@ -123,13 +124,13 @@ def app_url(models_url, logs) -> Iterator[str]:
     yield from _api(models_url, logs / "api.log")
 
 
-def _api_with_standin(models, log: Path) -> Iterator[str]:
+def _api_with_standin(models, log: Path, **extra: str) -> Iterator[str]:
     """Portrait whose model service is `models`, a stand-in Flask app served on loopback."""
     server = make_server("127.0.0.1", 0, models, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield from _api(f"http://127.0.0.1:{server.server_port}", log)
+        yield from _api(f"http://127.0.0.1:{server.server_port}", log, **extra)
     finally:
         server.shutdown()
         thread.join()
@@ -146,6 +147,21 @@ def marker_app_url(logs) -> Iterator[str]:
     """Portrait whose model service sees "nudity" only in a marker: a cyan patch is in the
     review band, a magenta one refused (tests/utils/marker_models.py)."""
     yield from _api_with_standin(marker_models.create_app(), logs / "api-marker.log")
+
+
+@pytest.fixture(scope="session")
+def events_app_url(logs) -> Iterator[str]:
+    """Portrait whose webhooks may call loopback receivers, with quick retries that give up
+    after about two seconds (so a failing receiver shows `failed` within a test). The
+    embedded run dispatches events in a thread of the API process."""
+    yield from _api_with_standin(
+        standin_models.create_app(),
+        logs / "api-events.log",
+        WEBHOOKS_ALLOW_PRIVATE="true",
+        EVENTS_POLL_SECONDS="0.2",
+        EVENTS_RETRY_BASE_SECONDS="0.2",
+        WEBHOOKS_RETRY_HOURS="0.0006",  # about 2 s of retries
+    )
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import requests
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from skimage import data
+
+from tests.utils.waiting import wait_until
 
 PASSWORD = "correct horse battery staple"
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,3 +59,64 @@ def set_role(base: str, handle: str, role: str) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def sign_up_admin(page: Page, base: str, *, handle: str) -> None:
+    """A new account made an admin from the command line; the reload picks up the role."""
+    sign_up(page, base, handle=handle, name="Grace Hopper")
+    set_role(base, handle, "admin")
+    page.reload()
+    expect(
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Admin")
+    ).to_be_visible()
+
+
+def register_webhook(page: Page, base: str, url: str, *types: str) -> str:
+    """Registers `url` for `types` on the Webhooks page; the secret it shows, this once."""
+    page.goto(f"{base}/admin/webhooks")
+    page.get_by_label("URL").fill(url)
+    for event_type in types:
+        page.get_by_role("checkbox", name=event_type).check()
+    page.get_by_role("button", name="Register webhook").click()
+    secret = page.locator('[data-test="secret-value"]')
+    expect(secret).to_contain_text("whsec_")
+    return secret.inner_text().strip()
+
+
+def sign_up_by_api(base: str, handle: str) -> None:
+    body = {"email": f"{handle}@example.com", "password": PASSWORD, "handle": handle}
+    body["display_name"] = handle.title()
+    response = requests.post(f"{base}/api/v1/auth/signup", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+
+
+def log_shows(item: Locator, state: str, text: str) -> bool:
+    """Refreshes an endpoint's delivery log once; whether a delivery in `state` mentions
+    `text`."""
+    item.get_by_role("button", name="Refresh").click()
+    expect(item.get_by_role("button", name="Refresh")).to_be_enabled()
+    rows = item.locator(f'[data-test="delivery"][data-state="{state}"]')
+    return rows.filter(has_text=text).count() > 0
+
+
+def endpoint(page: Page, url: str) -> Locator:
+    """One endpoint in the Webhooks page's list (the list keeps other tests' endpoints)."""
+    return page.get_by_role("listitem", name=url, exact=True)
+
+
+def webhook_with_a_delivery(page: Page, base: str, hook_url: str, handle: str) -> Locator:
+    """The Webhooks page of a new admin: `hook_url` registered (its secret still shown), a
+    sign-up delivered to it and its delivery log open; the endpoint's list item."""
+    sign_up_admin(page, base, handle=handle)
+    register_webhook(page, base, hook_url, "user.created", "profile.updated")
+    sign_up_by_api(base, f"{handle}_new")
+    item = endpoint(page, hook_url)
+    item.get_by_role("button", name="Deliveries").click()
+    wait_until(lambda: log_shows(item, "delivered", "user.created"), "a delivery in the log")
+    return item
+
+
+def delete_webhook(item: Locator) -> None:
+    item.get_by_role("button", name="Delete").click()
+    item.get_by_role("group").get_by_role("button", name="Delete").click()
+    expect(item).to_have_count(0)

@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT
-from tests.e2e.flows import photo, set_role, sign_up
+from tests.e2e.flows import delete_webhook, photo, set_role, sign_up, webhook_with_a_delivery
+from tests.events.receivers import receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -107,5 +108,26 @@ def test_every_screen_has_no_axe_violations(themed, app_url: str, tmp_path: Path
     seen["suspend question"] = violations(page)
     seen["audit log"] = visit(page, f"{app_url}/admin/audit", "Audit log")
 
+    found = {screen: lines for screen, lines in seen.items() if lines}
+    assert found == {}, f"axe violations ({name}): {found}"
+
+
+def test_the_webhooks_page_has_no_axe_violations(themed, events_app_url: str):
+    page, name = themed
+    seen: dict[str, list[str]] = {}
+    with receiver() as hook:
+        handle = "wh_" + name.replace("-", "_")
+        item = webhook_with_a_delivery(page, events_app_url, hook.url, handle)
+        seen["webhooks with secret and log"] = violations(page)
+        item.get_by_role("button", name="Edit").click()
+        expect(item.get_by_role("heading", name="Edit webhook")).to_be_visible()
+        seen["webhook editing"] = violations(page)
+        item.get_by_role("button", name="Cancel").click()
+        item.get_by_role("button", name="Delete").click()
+        expect(item.get_by_role("group", name="Delete this webhook?")).to_be_visible()
+        seen["delete confirmation"] = violations(page)
+        item.get_by_role("button", name="Cancel").click()
+        delete_webhook(item)
+        seen["webhooks, one deleted"] = violations(page)
     found = {screen: lines for screen, lines in seen.items() if lines}
     assert found == {}, f"axe violations ({name}): {found}"

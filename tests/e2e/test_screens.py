@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT
-from tests.e2e.flows import PASSWORD, photo, set_role, sign_up
+from tests.e2e.flows import (
+    PASSWORD,
+    delete_webhook,
+    photo,
+    set_role,
+    sign_up,
+    webhook_with_a_delivery,
+)
+from tests.events.receivers import receiver
 
 pytestmark = pytest.mark.e2e
 
@@ -130,3 +138,10 @@ def test_refusal_screen(screen: Screen, refusing_app_url: str, tmp_path: Path):
     refused = page.get_by_role("status").filter(has_text="deleted within 15 minutes unless")
     expect(refused).to_be_visible()
     screen.save("refused")
+
+
+def test_webhooks_screen(screen: Screen, events_app_url: str):
+    with receiver() as hook:
+        item = webhook_with_a_delivery(screen.page, events_app_url, hook.url, f"ada_{screen.size}")
+        screen.save("webhooks")
+        delete_webhook(item)  # the next screen size shows only its own endpoint

@@ -9,6 +9,7 @@ from portrait.events import relay
 from portrait.events.models import EventRecord
 from portrait.models import User
 from tests.utils import images
+from tests.utils.auth import with_role
 from tests.utils.avatar import API, upload
 
 SECRETS = ("password", "email", "token", "hash")
@@ -115,3 +116,14 @@ def test_an_accepted_upload_and_a_removal_write_their_events(make_app, model_ser
     events = outbox(account.user["id"])
     assert types(events) == ["user.created", "avatar.accepted", "avatar.removed"]
     assert set(events[1]["data"]["variants"]) >= {"512", "64"}
+
+
+def test_suspending_and_lifting_it_write_their_events_once(app, client, auth, account):
+    admin = with_role(app, auth, "admin")
+    url = f"{API}/admin/users/{account.user['id']}/suspension"
+    assert client.post(url, json={"reason": "Spam."}, headers=admin.headers).status_code == 200
+    assert client.delete(url, headers=admin.headers).status_code == 200
+    assert client.delete(url, headers=admin.headers).status_code == 200  # nothing to lift
+    events = outbox(account.user["id"])
+    assert types(events) == ["user.created", "user.suspended", "user.unsuspended"]
+    assert events[-1]["data"] == {"user_id": account.user["id"]}

@@ -7,14 +7,22 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from portrait.errors import ServiceUnavailable
-from portrait.services.health import run_checks
+from portrait.services.health import run_checks, run_details
 
 bp = Blueprint("health", __name__, description="Process and dependency health")
 
 
 class HealthSchema(ma.Schema):
     status = ma.fields.String()
-    checks = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String())
+    checks = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Raw(),
+        metadata={
+            "description": '"ok" or why a dependency is unavailable; `events` is informative '
+            "(never makes the API not ready): `{status, lag_seconds, pending_deliveries, "
+            "failing_endpoints}`"
+        },
+    )
 
 
 @bp.route("/healthz")
@@ -32,6 +40,7 @@ def healthz():
 def readyz():
     """The database and the other dependencies answer."""
     checks = run_checks(app=current_app)
+    report = {**checks, **run_details(app=current_app)}
     if any(result != "ok" for result in checks.values()):
-        raise ServiceUnavailable("Not ready: a dependency is unavailable.", checks=checks)
-    return {"status": "ready", "checks": checks}
+        raise ServiceUnavailable("Not ready: a dependency is unavailable.", checks=report)
+    return {"status": "ready", "checks": report}

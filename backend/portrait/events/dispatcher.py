@@ -25,6 +25,7 @@ from pymongo.errors import PyMongoError
 
 from portrait.db import embedded_lock
 from portrait.events import relay, webhooks
+from portrait.events.health import lag
 from portrait.events.models import (
     DELIVERED,
     FAILED,
@@ -75,9 +76,7 @@ class Dispatcher:
     @staticmethod
     def _report() -> None:
         """The metrics line: how far behind delivery is (the oldest pending delivery)."""
-        lag = lag_seconds()
-        pending = Delivery.objects(status=PENDING).count()
-        log.info("events: lag_seconds=%s pending_deliveries=%d", lag or 0, pending)
+        log.info("events: %s", " ".join(f"{name}={value}" for name, value in lag().items()))
 
     def step(self) -> int:
         """One pass: relay every pending outbox, then deliver each due head; how much moved."""
@@ -201,14 +200,3 @@ def backoff(attempts: int, base: float) -> timedelta:
     receivers coming back are not hit by every retry at once."""
     delay = min(timedelta(seconds=base * 2 ** (attempts - 1)), MAX_BACKOFF)
     return delay * random.uniform(0.5, 1.0)
-
-
-def lag_seconds() -> float | None:
-    """Age of the oldest pending delivery or unrelayed outbox (None: nothing waits)."""
-    oldest = Delivery._get_collection().find_one(
-        {"status": PENDING}, {"created_at": 1}, sort=[("created_at", 1)]
-    )
-    ages = [utcnow() - oldest["created_at"]] if oldest else []
-    if relay.pending_users(limit=1):
-        ages.append(timedelta(0))  # an outbox waits: its age is not indexed, count it as now
-    return max(ages).total_seconds() if ages else None

@@ -15,6 +15,7 @@ TYPES = frozenset(
         "user.created",
         "user.verified",
         "user.suspended",
+        "user.unsuspended",
         "user.deleted",
         "profile.updated",
         "avatar.accepted",

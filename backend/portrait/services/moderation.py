@@ -331,11 +331,12 @@ def suspend(*, user_id: str, reason: str, admin: User) -> User:
 
 
 def unsuspend(*, user_id: str, admin: User) -> User:
-    """Lifts a suspension (idempotent); audited when there was one."""
+    """Lifts a suspension (idempotent); audited and published when there was one."""
     user = find_user(user_id=user_id)
     if User.objects(id=user.id, suspended__ne=None).update_one(
-        set__suspended=None, set__updated_at=utcnow(), inc__version=1
-    ):
+        set__suspended=None, set__updated_at=utcnow(), inc__version=1,
+        **events.emit("user.unsuspended", user_id=user.id, data={}),
+    ):  # fmt: skip
         audit(actor=str(admin.id), action="unsuspend", target=f"user:{user.id}")
     return find_user(user_id=user_id)
 

@@ -539,8 +539,9 @@ export interface components {
         };
         Health: {
             status?: string;
+            /** @description "ok" or why a dependency is unavailable; `events` is informative (never makes the API not ready): `{status, lag_seconds, pending_deliveries, failing_endpoints}` */
             checks?: {
-                [key: string]: string;
+                [key: string]: unknown;
             };
         };
         Signup: {
@@ -877,7 +878,7 @@ export interface components {
             /** @example https://crm.example/hook */
             url: string;
             /** @description Event types; empty: every type */
-            event_types?: ("portrait.avatar.accepted" | "portrait.avatar.pending_review" | "portrait.avatar.reframed" | "portrait.avatar.rejected" | "portrait.avatar.removed" | "portrait.profile.updated" | "portrait.user.created" | "portrait.user.deleted" | "portrait.user.suspended" | "portrait.user.verified")[];
+            event_types?: ("portrait.avatar.accepted" | "portrait.avatar.pending_review" | "portrait.avatar.reframed" | "portrait.avatar.rejected" | "portrait.avatar.removed" | "portrait.profile.updated" | "portrait.user.created" | "portrait.user.deleted" | "portrait.user.suspended" | "portrait.user.unsuspended" | "portrait.user.verified")[];
             /** @default  */
             description: string;
         };
@@ -898,7 +899,7 @@ export interface components {
             /** @example https://crm.example/hook */
             url?: string;
             /** @description Event types; empty: every type */
-            event_types?: ("portrait.avatar.accepted" | "portrait.avatar.pending_review" | "portrait.avatar.reframed" | "portrait.avatar.rejected" | "portrait.avatar.removed" | "portrait.profile.updated" | "portrait.user.created" | "portrait.user.deleted" | "portrait.user.suspended" | "portrait.user.verified")[];
+            event_types?: ("portrait.avatar.accepted" | "portrait.avatar.pending_review" | "portrait.avatar.reframed" | "portrait.avatar.rejected" | "portrait.avatar.removed" | "portrait.profile.updated" | "portrait.user.created" | "portrait.user.deleted" | "portrait.user.suspended" | "portrait.user.unsuspended" | "portrait.user.verified")[];
             description?: string;
             /** @description true: resume (clears failing) */
             active?: boolean;

@@ -67,6 +67,12 @@ const router = createRouter({
       meta: { requiresAuth: true, role: 'admin', title: 'Audit log · Admin' },
     },
     {
+      path: paths['admin-webhooks'],
+      name: 'admin-webhooks',
+      component: () => import('@/views/WebhooksView.vue'),
+      meta: { requiresAuth: true, role: 'admin', title: 'Webhooks · Admin' },
+    },
+    {
       path: paths['public-profile'],
       name: 'public-profile',
       component: () => import('@/views/PublicProfileView.vue'),

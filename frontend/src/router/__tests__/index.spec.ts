@@ -65,4 +65,20 @@ describe('router', () => {
     await router.push('/moderation')
     expect(router.currentRoute.value.name).toBe('moderation')
   })
+
+  it('shows the admin pages only to admins: others get the not-found page at the same URL', async () => {
+    await router.push('/admin/webhooks')
+    expect(router.currentRoute.value.name).toBe('not-found')
+    expect(router.currentRoute.value.fullPath).toBe('/admin/webhooks')
+    const auth = useAuthStore()
+    auth.accessToken = 'T'
+    auth.user = aProfile({ role: 'moderator' })
+    await router.push('/settings')
+    await router.push('/admin/webhooks')
+    expect(router.currentRoute.value.name).toBe('not-found')
+    auth.user = aProfile({ role: 'admin' })
+    await router.push('/settings')
+    await router.push('/admin/webhooks')
+    expect(router.currentRoute.value.name).toBe('admin-webhooks')
+  })
 })

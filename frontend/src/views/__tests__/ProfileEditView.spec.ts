@@ -5,6 +5,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 
 import { fakeApi, problem } from '@/api/__tests__/http'
 import { useAuthStore } from '@/stores/auth'
+import { fieldByLabel } from '@/views/__tests__/fields'
 import ProfileEditView from '@/views/ProfileEditView.vue'
 
 const me = {
@@ -32,13 +33,7 @@ async function setup() {
   return wrapper
 }
 
-const field = (wrapper: Awaited<ReturnType<typeof setup>>, label: string) => {
-  const id = wrapper
-    .findAll('label')
-    .find((l) => l.text() === label)!
-    .attributes('for')
-  return wrapper.get(`#${id}`)
-}
+const field = fieldByLabel
 
 beforeEach(() => {
   setActivePinia(createPinia())
