@@ -12,6 +12,7 @@ import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token
 
 from portrait.models import RefreshSession, User
+from tests.utils.auth import AuthActions
 from tests.utils.factories import PASSWORD, signup_data
 
 API = "/api/v1"
@@ -142,7 +143,11 @@ def test_login_rehashes_when_argon2_parameters_change(app, auth, account):
 # --- refresh rotation ------------------------------------------------------------------------
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(client, auth, account):
+def test_refresh_rotates_and_reuse_revokes_the_family(make_app):
+    # No grace window: every replay is a copy (tests/api/test_sessions.py tests the window).
+    client = make_app(REFRESH_REUSE_GRACE=0).test_client()
+    auth = AuthActions(client)
+    account = auth.signup()
     first = refresh(client, account.refresh_token)
     assert first.status_code == 200
     pair = first.get_json()

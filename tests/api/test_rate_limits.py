@@ -37,16 +37,25 @@ def test_login_is_limited_per_ip(make_app):
     assert_429(AuthActions(client).login(account.email, PASSWORD))
 
 
-def test_ten_failed_logins_lock_the_account_for_everyone(client, auth, account):
-    # Default: at most 10 failed logins per account per 15 minutes, whatever the address.
-    for attempt in range(10):
-        ip = f"10.0.0.{attempt}"
-        assert auth.login(account.email, "wrong password", **from_ip(ip)).status_code == 401
-    locked = auth.login(account.email.upper(), PASSWORD, **from_ip("10.9.9.9"))
-    assert_429(locked)
-    # Other accounts can still log in.
+def test_failed_logins_are_limited_per_account_and_address_not_per_account(client, auth, account):
+    # Default: at most 10 wrong passwords per account and address per 15 minutes.
+    for _ in range(10):
+        assert auth.login(account.email, "wrong password", **from_ip("10.0.0.1")).status_code == 401
+    assert_429(auth.login(account.email.upper(), PASSWORD, **from_ip("10.0.0.1")))
+    # The owner elsewhere is not locked out, and other accounts are not slowed.
+    assert auth.login(account.email, PASSWORD, **from_ip("10.9.9.9")).status_code == 200
     other = auth.signup()
-    assert auth.login(other.email, PASSWORD).status_code == 200
+    assert auth.login(other.email, PASSWORD, **from_ip("10.0.0.1")).status_code == 200
+
+
+def test_failed_logins_are_limited_per_address_across_accounts(make_app):
+    client = make_app(RATELIMIT_LOGIN_FAILURES_PER_ADDRESS="4 per 15 minutes").test_client()
+    auth = AuthActions(client)
+    accounts = [auth.signup() for _ in range(5)]
+    for victim in accounts[:4]:  # one guess per account: the per-account budget is untouched
+        assert auth.login(victim.email, "guess", **from_ip("10.0.0.1")).status_code == 401
+    assert_429(auth.login(accounts[4].email, PASSWORD, **from_ip("10.0.0.1")))
+    assert auth.login(accounts[4].email, PASSWORD, **from_ip("10.0.0.2")).status_code == 200
 
 
 def test_successful_logins_do_not_count_as_failures(client, auth, account):
