@@ -45,10 +45,11 @@ def record(user: Any, kind: str, request: Request | None = None, **details: Any)
 
 
 def _trim(user_id: Any) -> None:
-    oldest_kept = SecurityEvent.objects(user_id=user_id).order_by("-at").skip(KEPT_PER_USER - 1)
-    boundary = oldest_kept.only("at").first()
+    # By id, not time: ids never tie (many events can share one millisecond) and grow with it.
+    kept = SecurityEvent.objects(user_id=user_id).order_by("-id").skip(KEPT_PER_USER - 1)
+    boundary = kept.only("id").first()
     if boundary is not None:
-        SecurityEvent.objects(user_id=user_id, at__lt=boundary.at).delete()
+        SecurityEvent.objects(user_id=user_id, id__lt=boundary.id).delete()
 
 
 def recent(*, user_id: Any) -> list[SecurityEvent]:
