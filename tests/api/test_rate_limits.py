@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from portrait.models.login_failure import LoginFailures
 from tests.utils.auth import AuthActions
 from tests.utils.factories import PASSWORD, signup_data
 
@@ -152,3 +155,25 @@ def test_avatar_uploads_and_reframes_share_a_per_user_limit(make_app):
     assert response.status_code == 415
     # Removing the avatar is not limited.
     assert client.delete(f"{API}/me/avatar", headers=account.headers).status_code == 204
+
+
+def test_repeated_failures_wait_longer_each_time_and_the_right_password_clears_them(make_app):
+    client = make_app(LOGIN_DELAY_AFTER=3).test_client()
+    auth = AuthActions(client)
+    account = auth.signup()
+
+    def time_passes(seconds: int) -> None:
+        LoginFailures.objects.update(set__last_at=datetime.now(UTC) - timedelta(seconds=seconds))
+
+    for _ in range(3):
+        assert auth.login(account.email, "wrong password").status_code == 401
+    waiting = auth.login(account.email, "wrong password")
+    assert_429(waiting)
+    assert int(waiting.headers["Retry-After"]) == 1
+    time_passes(1)
+    assert auth.login(account.email, "wrong password").status_code == 401  # the 4th failure
+    assert int(auth.login(account.email, PASSWORD).headers["Retry-After"]) == 2
+    time_passes(2)
+    assert auth.login(account.email, PASSWORD).status_code == 200
+    assert LoginFailures.objects.count() == 0
+    assert auth.login(account.email, "wrong password").status_code == 401  # free again
