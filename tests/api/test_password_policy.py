@@ -58,3 +58,9 @@ def test_login_does_not_judge_existing_passwords(make_app):
     strict.config["PASSWORD_MIN_SCORE"] = 3
     login = {"email": data["email"], "password": "password123"}
     assert client.post(f"{API}/auth/login", json=login).status_code == 200
+
+
+def test_an_empty_password_gets_the_length_rule_not_a_500(client):
+    response = client.post(f"{API}/auth/signup", json=signup_data(password=""))
+    assert response.status_code == 422
+    assert "password" in response.get_json()["errors"]

@@ -13,6 +13,8 @@ CHECKED_CHARACTERS = 72
 
 def weakness(password: str) -> str | None:
     """Why `password` is too easy to guess, or None when it scores PASSWORD_MIN_SCORE+."""
+    if not password:
+        return None  # the length rule answers (and zxcvbn fails on an empty string)
     result = zxcvbn(password[:CHECKED_CHARACTERS])
     if result["score"] >= current_app.config["PASSWORD_MIN_SCORE"]:
         return None
