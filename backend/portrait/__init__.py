@@ -44,18 +44,28 @@ def _init_extensions(app: Flask) -> None:
     from portrait.extensions import api, cors, jwt, limiter
     from portrait.models import RefreshSession, User
     from portrait.models.audit import AuditEntry
+    from portrait.models.login_failure import LoginFailures
     from portrait.models.media import AvatarLease, Media
     from portrait.models.moderation import HeldRefusal, ModerationEvent, ModerationItem, Report
+    from portrait.models.security_event import SecurityEvent
 
     # limits finds a storage by its URI scheme among the classes defined: this one defines
     # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
     from portrait.ratelimit_store import MongoCounterStorage  # noqa: F401
-    from portrait.services import accounts, avatar, avatar_models, media, media_cleanup
+    from portrait.services import (
+        accounts,
+        avatar,
+        avatar_models,
+        media,
+        media_cleanup,
+        security_log,
+    )
     from portrait.services.health import add_readiness_check, add_readiness_detail, check_database
     from portrait.services.sessions import init_jwt
 
     moderation_documents = [ModerationItem, Report, HeldRefusal, AuditEntry]
     documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *moderation_documents]
+    documents += [SecurityEvent, LoginFailures]  # the security log and the login delay
     documents += events.DOCUMENTS
     db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
@@ -63,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
     media.init_app(app)  # the media store
     accounts.add_deletion_hook(app, avatar.delete_all_media)
+    accounts.add_deletion_hook(app, security_log.delete_user_events)
     media_cleanup.init_app(app)
     api.init_app(app)
     _declare_security_schemes(api)

@@ -46,13 +46,32 @@ OPTIONS: tuple[Option, ...] = (
     Option("WEB_DIST", str, str(REPO_ROOT / "frontend" / "dist"), "Built SPA served at /."),
     Option("ACCESS_TOKEN_MINUTES", int, 15, "Lifetime of an access token."),
     Option("REFRESH_TOKEN_DAYS", int, 30, "Lifetime of a refresh session without use."),
+    Option(
+        "SESSION_MAX_AGE", int, 30 * 86400, "Seconds a session lasts at most, however refreshed."
+    ),
+    Option(
+        "REFRESH_REUSE_GRACE", int, 10, "Seconds a just-spent refresh token gets its pair again."
+    ),
     Option("COOKIE_SECURE", bool, None, "Refresh cookie only over HTTPS (default: production)."),
     Option("COOKIE_SAMESITE", str, "Strict", "SameSite of the refresh cookie: Strict or Lax."),
     Option("RATELIMIT_ENABLED", bool, True, "Turn rate limiting on or off."),
     Option("RATELIMIT_STORAGE_URI", str, None, "Limiter storage; default MONGO_URI, else memory."),
     Option("RATELIMIT_SIGNUP", str, "10 per hour", "Sign-ups per client IP."),
     Option("RATELIMIT_LOGIN", str, "30 per minute", "Login attempts per client IP."),
-    Option("RATELIMIT_LOGIN_FAILURES", str, "10 per 15 minutes", "Failed logins per account."),
+    Option(
+        "RATELIMIT_LOGIN_FAILURES",
+        str,
+        "10 per 15 minutes",
+        "Wrong passwords per account and client address (IPv6: per /64).",
+    ),
+    Option(
+        "RATELIMIT_LOGIN_FAILURES_PER_ADDRESS",
+        str,
+        "50 per 15 minutes",
+        "Wrong passwords per client address (IPv6: per /64), whatever the account.",
+    ),
+    Option("LOGIN_DELAY_AFTER", int, 3, "Failures per account and address before delays start."),
+    Option("LOGIN_DELAY_MAX", int, 300, "Longest delay (seconds) between failing attempts."),
     Option("RATELIMIT_REFRESH", str, "60 per minute", "Token refreshes per client IP."),
     Option("RATELIMIT_AVATAR", str, "30 per hour", "Avatar uploads + re-framings per account."),
     Option("PROXY_HOPS", int, 0, "Trusted reverse proxies in front (for X-Forwarded-For)."),
@@ -73,6 +92,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("ARGON2_MEMORY_KIB", int, 65536, "argon2id memory in KiB."),
     Option("ARGON2_PARALLELISM", int, 4, "argon2id lanes."),
     Option("LOG_LEVEL", str, "INFO", "Python log level."),
+    Option("SECURITY_LOG_DAYS", int, 90, "Days a security event is kept."),
+    Option("PASSWORD_MIN_SCORE", int, 3, "Least zxcvbn score (0-4) a new password needs."),
     Option(
         "PUBLIC_URL", str, "http://127.0.0.1:8000", "Where users reach Portrait (events' source)."
     ),
@@ -192,6 +213,9 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     for name in (
         "ACCESS_TOKEN_MINUTES",
         "REFRESH_TOKEN_DAYS",
+        "SESSION_MAX_AGE",
+        "LOGIN_DELAY_MAX",
+        "SECURITY_LOG_DAYS",
         "MAX_REQUEST_BYTES",
         "JSON_MAX_BYTES",
         "REQUEST_BODY_TIMEOUT",
@@ -210,8 +234,11 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     if not 0.25 <= values["MODERATION_REVIEW_AT"] < values["MODERATION_REJECT_AT"] <= 1:
         # NudeNet reports nothing under 0.25, so a lower review line would mean nothing.
         raise ConfigError("need 0.25 <= MODERATION_REVIEW_AT < MODERATION_REJECT_AT <= 1")
-    if values["PROXY_HOPS"] < 0:
-        raise ConfigError("PROXY_HOPS must be 0 or more")
+    for name in ("PROXY_HOPS", "REFRESH_REUSE_GRACE", "LOGIN_DELAY_AFTER"):
+        if values[name] < 0:
+            raise ConfigError(f"{name} must be 0 or more")
+    if not 0 <= values["PASSWORD_MIN_SCORE"] <= 4:
+        raise ConfigError("PASSWORD_MIN_SCORE must be 0 to 4")
     if not values["RATELIMIT_STORAGE_URI"]:
         # Shared by every worker; portrait.ratelimit_store explains the prefix.
         mongo = values["MONGO_URI"]

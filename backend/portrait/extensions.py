@@ -14,6 +14,7 @@ from flask_smorest.utils import prepare_response
 
 from portrait.errors import TooManyRequests
 from portrait.problems import PROBLEM_MIMETYPE, ProblemSchema
+from portrait.services import login_guard
 
 # Every 429 and 503 carries it (portrait.errors): clients back off for that long.
 RETRY_AFTER_HEADER = {
@@ -79,6 +80,11 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
+def address_key() -> str:
+    """Per-address limits key IPv6 clients by /64 (portrait.services.login_guard)."""
+    return login_guard.address_key(client_ip())
+
+
 def configured(option: str):
     """A limit read from the config per request, so each app (and test) sets its own."""
     return lambda: current_app.config[option]
@@ -90,15 +96,25 @@ def signed_in_user_key() -> str:
 
 
 def wrong_password_limit(key_func):
-    """Wrong passwords per account, at login and when changing the password, share one budget
-    (RATELIMIT_LOGIN_FAILURES): a stolen access token gives no second set of guesses. Only
-    401s count, so the right password is never slowed down until the budget is spent."""
-    return limiter.shared_limit(
+    """Wrong passwords, at login and when changing the password, share two budgets: per
+    account and client address (RATELIMIT_LOGIN_FAILURES: a stolen access token gives no
+    second set of guesses) and, looser, per address whatever the account
+    (RATELIMIT_LOGIN_FAILURES_PER_ADDRESS). Never per account alone: then anyone could lock
+    the owner out. Only 401s count, so a client that has not been failing is never slowed."""
+    failures = dict(deduct_when=lambda response: response.status_code == 401)
+    per_pair = limiter.shared_limit(
         configured("RATELIMIT_LOGIN_FAILURES"),
         scope="wrong-password",
-        key_func=key_func,
-        deduct_when=lambda response: response.status_code == 401,
+        key_func=lambda: f"{key_func()}|{address_key()}",
+        **failures,
     )
+    per_address = limiter.shared_limit(
+        configured("RATELIMIT_LOGIN_FAILURES_PER_ADDRESS"),
+        scope="wrong-password-address",
+        key_func=address_key,
+        **failures,
+    )
+    return lambda view: per_address(per_pair(view))
 
 
 def avatar_change_limit():
@@ -119,5 +135,5 @@ def refuse(limit: RequestLimit) -> None:
 
 api = PortraitApi()
 jwt = JWTManager()
-limiter = Limiter(key_func=client_ip, on_breach=refuse)
+limiter = Limiter(key_func=address_key, on_breach=refuse)
 cors = CORS()

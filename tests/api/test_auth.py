@@ -12,6 +12,7 @@ import pytest
 from flask_jwt_extended import create_access_token, create_refresh_token
 
 from portrait.models import RefreshSession, User
+from tests.utils.auth import AuthActions
 from tests.utils.factories import PASSWORD, signup_data
 
 API = "/api/v1"
@@ -87,7 +88,8 @@ def test_signup_requires_every_field(client, missing):
 @pytest.mark.parametrize(
     ("overrides"), [{"password": "x" * 8}, {"password": "x" * 128}, {"handle": "abc"}]
 )
-def test_signup_accepts_boundary_values(client, overrides):
+def test_signup_accepts_boundary_values(make_app, overrides):
+    client = make_app(PASSWORD_MIN_SCORE=0).test_client()  # the length rule alone
     response = client.post(f"{API}/auth/signup", json=signup_data(**overrides))
     assert response.status_code == 201
 
@@ -142,7 +144,11 @@ def test_login_rehashes_when_argon2_parameters_change(app, auth, account):
 # --- refresh rotation ------------------------------------------------------------------------
 
 
-def test_refresh_rotates_and_reuse_revokes_the_family(client, auth, account):
+def test_refresh_rotates_and_reuse_revokes_the_family(make_app):
+    # No grace window: every replay is a copy (tests/api/test_sessions.py tests the window).
+    client = make_app(REFRESH_REUSE_GRACE=0).test_client()
+    auth = AuthActions(client)
+    account = auth.signup()
     first = refresh(client, account.refresh_token)
     assert first.status_code == 200
     pair = first.get_json()
@@ -252,22 +258,45 @@ def test_logout_without_a_token_is_401(client):
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.skipif(
+needs_real_server = pytest.mark.skipif(
     not os.environ.get("PORTRAIT_TEST_MONGO_URI"),
     reason="mongomock is not thread-safe; this race needs a real server (scripts/test runs it)",
 )
-def test_concurrent_uses_of_one_refresh_token_let_exactly_one_win(app, account):
-    start = threading.Barrier(6)
+
+
+def concurrent_refreshes(app, token: str, n: int = 6) -> list:
+    start = threading.Barrier(n)
 
     def use_token(_):
         client = app.test_client()
         start.wait()
-        return refresh(client, account.refresh_token)
+        return refresh(client, token)
 
-    with ThreadPoolExecutor(6) as pool:
-        responses = list(pool.map(use_token, range(6)))
+    with ThreadPoolExecutor(n) as pool:
+        return list(pool.map(use_token, range(n)))
+
+
+@needs_real_server
+def test_concurrent_uses_of_one_refresh_token_let_exactly_one_win(make_app):
+    app = make_app(REFRESH_REUSE_GRACE=0)  # no grace: every loser is a copy
+    account = AuthActions(app.test_client()).signup()
+    responses = concurrent_refreshes(app, account.refresh_token)
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200] + [401] * 5
     winner = next(r for r in responses if r.status_code == 200).get_json()
     # The losers saw a reuse, so the family is revoked: even the winner's new token is dead.
     assert refresh(app.test_client(), winner["refresh_token"]).status_code == 401
+
+
+@needs_real_server
+def test_concurrent_uses_by_one_client_within_the_grace_window_keep_one_session(app, account):
+    # Tabs restoring at once: one rotation wins, the others get that session's current pair.
+    responses = concurrent_refreshes(app, account.refresh_token)
+    assert [r.status_code for r in responses] == [200] * 6
+    jtis = {
+        pyjwt.decode(r.get_json()["refresh_token"], options={"verify_signature": False})["jti"]
+        for r in responses
+    }
+    assert len(jtis) == 1
+    assert refresh(app.test_client(), responses[0].get_json()["refresh_token"]).status_code == 200
+    assert RefreshSession.objects(revoked_at=None).count() == 1

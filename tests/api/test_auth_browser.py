@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt as pyjwt
 
+from tests.utils.auth import AuthActions
 from tests.utils.factories import PASSWORD, signup_data
 
 API = "/api/v1"
@@ -49,7 +50,8 @@ def test_cookie_refresh_needs_the_csrf_header(client):
     assert wrong.status_code == 401
 
 
-def test_cookie_refresh_rotates_the_cookie(client):
+def test_cookie_refresh_rotates_the_cookie(make_app):
+    client = make_app(REFRESH_REUSE_GRACE=0).test_client()  # every replay is a copy
     signup_in_browser(client)
     old_cookie = client.get_cookie(REFRESH_COOKIE, path="/api/v1/auth").value
     csrf = client.get_cookie(CSRF_COOKIE).value
@@ -131,7 +133,9 @@ def test_mobile_logout_with_a_refresh_bearer_ignores_stray_cookies(client, auth)
     assert client.post(f"{API}/auth/refresh", headers={"X-CSRF-TOKEN": csrf}).status_code == 200
 
 
-def test_mobile_refresh_with_a_refresh_bearer_ignores_stray_cookies(client, auth):
+def test_mobile_refresh_with_a_refresh_bearer_ignores_stray_cookies(make_app):
+    client = make_app(REFRESH_REUSE_GRACE=0).test_client()  # every replay is a copy
+    auth = AuthActions(client)
     mobile, cookie, _ = browser_and_mobile_sessions(client, auth)
     response = client.post(f"{API}/auth/refresh", headers=mobile.refresh_headers)
     assert response.status_code == 200

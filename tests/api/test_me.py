@@ -189,3 +189,14 @@ def test_a_failing_hook_keeps_the_account(client, auth, account, deletion_hook):
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert User.objects(id=account.user["id"]).count() == 1
     assert auth.login(account.email, PASSWORD).status_code == 200
+
+
+def test_your_profile_is_never_cached(client, account):
+    # It holds the email: no shared cache or back/forward cache may keep a copy.
+    response = client.get("/api/v1/me", headers=account.headers)
+    assert response.headers["Cache-Control"] == "no-store"
+    revalidated = client.get(
+        "/api/v1/me", headers={**account.headers, "If-None-Match": response.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304
+    assert revalidated.headers["Cache-Control"] == "no-store"

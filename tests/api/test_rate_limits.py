@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+from portrait.models.login_failure import LoginFailures
 from tests.utils.auth import AuthActions
 from tests.utils.factories import PASSWORD, signup_data
 
@@ -37,16 +40,25 @@ def test_login_is_limited_per_ip(make_app):
     assert_429(AuthActions(client).login(account.email, PASSWORD))
 
 
-def test_ten_failed_logins_lock_the_account_for_everyone(client, auth, account):
-    # Default: at most 10 failed logins per account per 15 minutes, whatever the address.
-    for attempt in range(10):
-        ip = f"10.0.0.{attempt}"
-        assert auth.login(account.email, "wrong password", **from_ip(ip)).status_code == 401
-    locked = auth.login(account.email.upper(), PASSWORD, **from_ip("10.9.9.9"))
-    assert_429(locked)
-    # Other accounts can still log in.
+def test_failed_logins_are_limited_per_account_and_address_not_per_account(client, auth, account):
+    # Default: at most 10 wrong passwords per account and address per 15 minutes.
+    for _ in range(10):
+        assert auth.login(account.email, "wrong password", **from_ip("10.0.0.1")).status_code == 401
+    assert_429(auth.login(account.email.upper(), PASSWORD, **from_ip("10.0.0.1")))
+    # The owner elsewhere is not locked out, and other accounts are not slowed.
+    assert auth.login(account.email, PASSWORD, **from_ip("10.9.9.9")).status_code == 200
     other = auth.signup()
-    assert auth.login(other.email, PASSWORD).status_code == 200
+    assert auth.login(other.email, PASSWORD, **from_ip("10.0.0.1")).status_code == 200
+
+
+def test_failed_logins_are_limited_per_address_across_accounts(make_app):
+    client = make_app(RATELIMIT_LOGIN_FAILURES_PER_ADDRESS="4 per 15 minutes").test_client()
+    auth = AuthActions(client)
+    accounts = [auth.signup() for _ in range(5)]
+    for victim in accounts[:4]:  # one guess per account: the per-account budget is untouched
+        assert auth.login(victim.email, "guess", **from_ip("10.0.0.1")).status_code == 401
+    assert_429(auth.login(accounts[4].email, PASSWORD, **from_ip("10.0.0.1")))
+    assert auth.login(accounts[4].email, PASSWORD, **from_ip("10.0.0.2")).status_code == 200
 
 
 def test_successful_logins_do_not_count_as_failures(client, auth, account):
@@ -143,3 +155,25 @@ def test_avatar_uploads_and_reframes_share_a_per_user_limit(make_app):
     assert response.status_code == 415
     # Removing the avatar is not limited.
     assert client.delete(f"{API}/me/avatar", headers=account.headers).status_code == 204
+
+
+def test_repeated_failures_wait_longer_each_time_and_the_right_password_clears_them(make_app):
+    client = make_app(LOGIN_DELAY_AFTER=3).test_client()
+    auth = AuthActions(client)
+    account = auth.signup()
+
+    def time_passes(seconds: int) -> None:
+        LoginFailures.objects.update(set__last_at=datetime.now(UTC) - timedelta(seconds=seconds))
+
+    for _ in range(3):
+        assert auth.login(account.email, "wrong password").status_code == 401
+    waiting = auth.login(account.email, "wrong password")
+    assert_429(waiting)
+    assert int(waiting.headers["Retry-After"]) == 1
+    time_passes(1)
+    assert auth.login(account.email, "wrong password").status_code == 401  # the 4th failure
+    assert int(auth.login(account.email, PASSWORD).headers["Retry-After"]) == 2
+    time_passes(2)
+    assert auth.login(account.email, PASSWORD).status_code == 200
+    assert LoginFailures.objects.count() == 0
+    assert auth.login(account.email, "wrong password").status_code == 401  # free again

@@ -34,7 +34,7 @@ def test_change_password_then_delete_the_account(page: Page, app_url: str):
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_text("Password changed.")).to_be_visible()
 
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     log_in(page, app_url, "sally@example.com", PASSWORD)
     expect(page.get_by_role("alert").filter(has_text=re.compile(r"\w"))).to_be_visible()
     log_in(page, app_url, "sally@example.com", NEW_PASSWORD)

@@ -85,7 +85,7 @@ def test_sign_up_upload_reframe_and_log_out_by_keyboard(
     expect(page.get_by_role("img", name="Kay Board's profile picture")).to_be_visible()
 
     # Log out from the header (back up the page with Shift+Tab).
-    tab_to(page, page.get_by_role("button", name="Log out"), back=True)
+    tab_to(page, page.get_by_role("button", name="Log out", exact=True), back=True)
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{app_url}/login")
     expect_page(page, "Log in", "Log in · Portrait")

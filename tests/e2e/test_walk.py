@@ -80,14 +80,14 @@ def test_the_whole_visit(page: Page, page_errors: list[str], app_url: str, astro
     ).to_be_visible()
 
     # Log out: the session is over, even after a reload.
-    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
     expect(page).to_have_url(f"{app_url}/login")
     page.goto(f"{app_url}/settings")
     expect(page).to_have_url(re.compile(r"/login\?redirect="))
     # The public page stays public.
     page.goto(f"{app_url}/@eileen")
     expect(page.get_by_role("heading", name="Eileen Collins")).to_be_visible()
-    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    expect(page.get_by_role("button", name="Log out", exact=True)).to_have_count(0)
     assert page_errors == []
 
 

@@ -37,6 +37,8 @@ def api(mongo_port, models_url, tmp_path_factory):
     limits = {
         "RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per minute",
         "RATELIMIT_LOGIN_FAILURES": "1000 per minute",
+        "RATELIMIT_LOGIN_FAILURES_PER_ADDRESS": "1000 per minute",
+        "LOGIN_DELAY_AFTER": "1000",  # these tests count attempts, not failures
         "RATELIMIT_SIGNUP": "1000 per minute",
         "RATELIMIT_REFRESH": "1000 per minute",
     }

@@ -2,6 +2,7 @@
 under gunicorn (2 workers, the api service's environment from docker-compose.yml), the real
 model service under gunicorn and FerretDB, all on loopback. A browser's path through it."""
 
+import re
 import uuid
 from urllib.parse import urlsplit
 
@@ -20,12 +21,27 @@ INDEX = "<!doctype html><title>Portrait</title>"
 LOGIN_LIMIT = 5
 
 
+# `${NAME:-default}`: what compose substitutes when .env leaves NAME unset.
+DEFAULTED = re.compile(r"^\$\{\w+:-([^}]*)\}$")
+
+
+def compose_value(value) -> str | None:
+    """The value compose gives with an empty .env, or None when .env must set it."""
+    text = str(value)
+    defaulted = DEFAULTED.match(text)
+    if defaulted:
+        return defaulted.group(1)
+    return None if "${" in text else text
+
+
 def compose_api_environment() -> dict[str, str]:
-    """The api service's fixed settings; hostnames and secrets are the test's own."""
+    """The api service's settings with an empty .env; hostnames and secrets are the test's."""
     compose = YAML(typ="safe", pure=True).load((ROOT / "docker-compose.yml").read_text())
     env = compose["services"]["api"]["environment"]
-    skip = {"MONGO_URI", "MODELS_URL", "SECRET_KEY", "PORTRAIT_ENV"}
-    return {k: str(v) for k, v in env.items() if k not in skip and "${" not in str(v)}
+    skip = {"MONGO_URI", "MODELS_URL", "SECRET_KEY", "PORTRAIT_ENV", "PUBLIC_URL"}
+    skip |= {"WEB_CONCURRENCY", "GUNICORN_THREADS"}  # gunicorn_api sizes the server itself
+    resolved = {k: compose_value(v) for k, v in env.items() if k not in skip}
+    return {k: v for k, v in resolved.items() if v is not None}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +53,12 @@ def site(mongo_port, models_url, tmp_path_factory):
         **compose_api_environment(),
         "MODELS_URL": models_url,
         "RATELIMIT_LOGIN": f"{LOGIN_LIMIT} per minute",
+        # The limit under test counts attempts; the delay for failing ones is tested in
+        # tests/hostile/test_brute_force.py.
+        "LOGIN_DELAY_AFTER": "1000",
+        "RATELIMIT_LOGIN_FAILURES_PER_ADDRESS": "1000 per minute",
     }
-    assert settings["PROXY_HOPS"] == "1"
+    assert settings["PROXY_HOPS"] == "1"  # compose's default, resolved as compose would
     uri = f"mongodb://127.0.0.1:{mongo_port}/stack_{uuid.uuid4().hex[:8]}"
     with gunicorn_api(uri, tmp / "api.log", workers=2, **settings) as api:
         with nginx_web(urlsplit(api).netloc, tmp / "html", tmp) as web:

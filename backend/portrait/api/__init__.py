@@ -16,6 +16,7 @@ from portrait.api import (
     moderation,
     profiles,
     reports,
+    sessions,
     webhooks,
 )
 
@@ -23,6 +24,7 @@ BLUEPRINTS = [
     health.bp,
     auth.bp,
     me.bp,
+    sessions.bp,
     profiles.bp,
     reports.bp,
     avatar.bp,

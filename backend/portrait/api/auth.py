@@ -22,7 +22,7 @@ from portrait.schemas.auth import (
     SignupSchema,
     TokenPairSchema,
 )
-from portrait.services import accounts, sessions
+from portrait.services import accounts, login_guard, sessions
 from portrait.services.sessions import TokenPair
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
@@ -33,7 +33,7 @@ REFRESH_SECURITY = [{"refreshBearer": []}, {"refreshCookie": []}]
 def _account_key() -> str:
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    return "account:" + (email_key(email) if isinstance(email, str) else "")
+    return login_guard.account_key(email_key(email) if isinstance(email, str) else "")
 
 
 def _user_agent() -> str:
@@ -54,7 +54,7 @@ def _bearer_token_type() -> str | None:
     return claims.get("type") if isinstance(claims, dict) else None
 
 
-def _verify_session_token(*, refresh: bool) -> None:
+def verify_session_token(*, refresh: bool) -> None:
     """The credential used decides whether CSRF applies. A refresh token in the Authorization
     header (mobile) is used alone, whatever cookies the client's jar also holds: a cross-site
     page cannot send that header, so it needs no CSRF token. Otherwise the refresh cookie wins,
@@ -66,6 +66,19 @@ def _verify_session_token(*, refresh: bool) -> None:
         verify_jwt_in_request(refresh=True, locations=["cookies"])
     else:
         verify_jwt_in_request(refresh=refresh, verify_type=refresh, locations=["headers"])
+
+
+def verify_leaving_session() -> dict:
+    """For the logout endpoints: the claims of the session being left, whose cookies go
+    with the response (registered first: a stale cookie is cleared even when this is 401)."""
+
+    @after_this_request
+    def _forget_cookies(response):
+        unset_jwt_cookies(response)
+        return response
+
+    verify_session_token(refresh=False)
+    return get_jwt()
 
 
 def _deliver(pair: TokenPair, client: str, **extra) -> dict:
@@ -95,7 +108,7 @@ def _deliver(pair: TokenPair, client: str, **extra) -> dict:
 @bp.doc(operationId="signup", security=[])
 def signup(data, client):
     """Create an account and start a session."""
-    user, pair = accounts.signup(data=data, user_agent=_user_agent())
+    user, pair = accounts.signup(data=data, user_agent=_user_agent(), ip=request.remote_addr)
     return _deliver(pair, client, user=user)
 
 
@@ -106,11 +119,11 @@ def signup(data, client):
 @bp.arguments(LoginSchema)
 @bp.response(200, AuthSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
-@bp.alt_response(429, response="TOO_MANY_REQUESTS")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many attempts; wait")
 @bp.doc(operationId="login", security=[])
 def login(data, client):
     """Log in with email and password and start a session."""
-    user, pair = accounts.login(**data, user_agent=_user_agent())
+    user, pair = accounts.login(**data, user_agent=_user_agent(), request=request)
     return _deliver(pair, client, user=user)
 
 
@@ -122,9 +135,11 @@ def login(data, client):
 @bp.doc(operationId="refreshTokens", security=REFRESH_SECURITY)
 def refresh():
     """Spend the refresh token for a new token pair (reuse revokes the session)."""
-    _verify_session_token(refresh=True)
+    verify_session_token(refresh=True)
     claims = get_jwt()
-    pair = sessions.rotate_session(sid=claims["sid"], jti=claims["jti"], user_id=claims["sub"])
+    pair = sessions.rotate_session(
+        sid=claims["sid"], jti=claims["jti"], user_id=claims["sub"], request=request
+    )
     client = "browser" if get_jwt_request_location() == "cookies" else "mobile"
     return _deliver(pair, client)
 
@@ -135,11 +150,5 @@ def refresh():
 @bp.doc(operationId="logout", security=[{"bearerAuth": []}, *REFRESH_SECURITY])
 def logout():
     """End the session of the presented access or refresh token."""
-
-    @after_this_request  # registered first: a stale cookie is cleared even when this is 401
-    def _forget_cookies(response):
-        unset_jwt_cookies(response)
-        return response
-
-    _verify_session_token(refresh=False)
-    sessions.revoke_session(sid=get_jwt()["sid"], reason="logout")
+    claims = verify_leaving_session()
+    sessions.logout(sid=claims["sid"], user_id=claims["sub"], request=request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import after_this_request
+from flask import after_this_request, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_cookies
 from flask_smorest import Blueprint
@@ -10,12 +10,18 @@ from flask_smorest import Blueprint
 from portrait.extensions import wrong_password_limit
 from portrait.http import IF_MATCH, IF_NONE_MATCH, etag_headers, expected_version, not_modified
 from portrait.schemas.profile import MeSchema, PasswordChangeSchema, ProfileUpdateSchema
-from portrait.services import accounts, profiles
+from portrait.services import accounts, login_guard, profiles
 
 bp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
 
 SECURITY = [{"bearerAuth": []}]
 ETAG_HEADER = {"ETag": {"description": "Version of the profile", "schema": {"type": "string"}}}
+
+
+def _no_store(response):
+    # Private data: no shared or browser cache keeps it (ETag revalidation still works).
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("")
@@ -28,6 +34,7 @@ class Me(MethodView):
     @bp.doc(operationId="readMe", security=SECURITY, parameters=[IF_NONE_MATCH])
     def get(self):
         """Read your profile (with its ETag)."""
+        after_this_request(_no_store)
         cached = not_modified(current_user)
         if cached is not None:
             return cached
@@ -61,7 +68,7 @@ class Me(MethodView):
 
 def _account_key() -> str:
     # The same key as failed logins (portrait.api.auth), so both spend one budget.
-    return f"account:{current_user.email_key}"
+    return login_guard.account_key(current_user.email_key)
 
 
 @bp.route("/password", methods=["PUT"])
@@ -74,4 +81,4 @@ def _account_key() -> str:
 @wrong_password_limit(key_func=_account_key)  # under jwt_required: the user is known
 def change_password(data):
     """Change your password; every other session is signed out."""
-    accounts.change_password(user=current_user, **data, sid=get_jwt()["sid"])
+    accounts.change_password(user=current_user, **data, sid=get_jwt()["sid"], request=request)

@@ -7,6 +7,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from portrait.services import passwords
+
 
 class InputSchema(ma.Schema):
     """Request bodies and queries: unknown fields are an error, not silently dropped."""
@@ -49,11 +51,22 @@ def handle_field(**kwargs: Any) -> Trimmed:
     )
 
 
+def _hard_to_guess(password: str) -> None:
+    reason = passwords.weakness(password)
+    if reason:
+        raise ma.ValidationError(reason)
+
+
 def password_field(**kwargs: Any) -> fields.String:
+    """A new password: 8-128 characters and not among those people commonly pick."""
     return fields.String(
-        validate=validate.Length(min=8, max=128),
+        validate=[validate.Length(min=8, max=128), _hard_to_guess],
         load_only=True,
-        metadata={"description": "8-128 characters", "format": "password"},
+        metadata={
+            "description": "8-128 characters, hard to guess (common passwords, words, names "
+            "and keyboard patterns are refused with the reason)",
+            "format": "password",
+        },
         **kwargs,
     )
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bson import ObjectId
-from flask import Flask, current_app
+from flask import Flask, Request, current_app
 from mongoengine.errors import NotUniqueError
 
 from portrait import events
@@ -16,7 +16,7 @@ from portrait.events import relay
 from portrait.models import User
 from portrait.models.user import email_key, handle_key, utcnow
 from portrait.security import hash_password, needs_rehash, verify_password
-from portrait.services import sessions
+from portrait.services import login_guard, security_log, sessions
 from portrait.services.sessions import TokenPair
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,11 @@ def create_user(*, email: str, password: str, handle: str, display_name: str) ->
     return user
 
 
-def signup(*, data: dict[str, Any], user_agent: str = "") -> tuple[User, TokenPair]:
+def signup(
+    *, data: dict[str, Any], user_agent: str = "", ip: str | None = None
+) -> tuple[User, TokenPair]:
     user = create_user(**data)
-    return user, sessions.start_session(user=user, user_agent=user_agent)
+    return user, sessions.start_session(user=user, user_agent=user_agent, ip=ip or "")
 
 
 def authenticate(*, email: str, password: str) -> User:
@@ -86,23 +88,44 @@ def authenticate(*, email: str, password: str) -> User:
     return user
 
 
-def login(*, email: str, password: str, user_agent: str = "") -> tuple[User, TokenPair]:
-    user = authenticate(email=email, password=password)
-    return user, sessions.start_session(user=user, user_agent=user_agent)
+def login(
+    *, email: str, password: str, user_agent: str = "", request: Request | None = None
+) -> tuple[User, TokenPair]:
+    """Slowed per account + client address (portrait.services.login_guard), never locked."""
+    with login_guard.guarding(account=login_guard.account_key(email_key(email))):
+        try:
+            user = authenticate(email=email, password=password)
+        except Unauthorized:
+            known = User.objects(email_key=email_key(email), deleted_at=None).first()
+            security_log.record(known, "login-failed", request)
+            raise
+    security_log.record(user, "login", request)
+    ip = request.remote_addr if request else ""
+    return user, sessions.start_session(user=user, user_agent=user_agent, ip=ip or "")
 
 
-def change_password(*, user: User, current_password: str, new_password: str, sid: str) -> None:
-    """Changes the password and ends every other session (the current one stays)."""
-    if not verify_password(user.password_hash, current_password):
-        raise Unauthorized(
-            "The current password is wrong.",
-            type_suffix="invalid-credentials",
-            errors={"current_password": ["wrong password"]},
-        )
+def change_password(
+    *,
+    user: User,
+    current_password: str,
+    new_password: str,
+    sid: str,
+    request: Request | None = None,
+) -> None:
+    """Changes the password and ends every other session (the current one stays). Wrong
+    current passwords are slowed like failed logins (the same account + address pair)."""
+    with login_guard.guarding(account=login_guard.account_key(user.email_key)):
+        if not verify_password(user.password_hash, current_password):
+            raise Unauthorized(
+                "The current password is wrong.",
+                type_suffix="invalid-credentials",
+                errors={"current_password": ["wrong password"]},
+            )
     User.objects(id=user.id).update_one(
         set__password_hash=hash_password(new_password), set__updated_at=utcnow()
     )
-    sessions.revoke_user_sessions(user_id=user.id, reason="password-changed", keep_sid=sid)
+    ended = sessions.revoke_user_sessions(user_id=user.id, reason="password-changed", keep_sid=sid)
+    security_log.record(user, "password-changed", request, sessions_ended=ended)
 
 
 def delete_account(*, user: User) -> None:

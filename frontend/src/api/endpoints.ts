@@ -8,7 +8,9 @@ import type {
   Profile,
   ProfileUpdate,
   PublicProfile,
+  SecurityEventList,
   Session,
+  SessionList,
   SignupInput,
   TokenPair,
 } from './types'
@@ -31,6 +33,18 @@ export const refresh = () =>
  * /auth/* too, so the server wants its CSRF twin even though the access token is sent.
  */
 export const logout = () => request<void>('POST', '/auth/logout', { headers: csrfHeader() })
+
+/** Ends every session of the account, this one included (cookies cleared too). */
+export const logoutAll = () => request<void>('POST', '/auth/logout-all', { headers: csrfHeader() })
+
+export const listSessions = () =>
+  json(request<SessionList>('GET', '/me/sessions')).then((r) => r.sessions)
+
+export const endSession = (id: string) =>
+  request<void>('DELETE', `/me/sessions/${encodeURIComponent(id)}`)
+
+export const listSecurityEvents = () =>
+  json(request<SecurityEventList>('GET', '/me/security-events')).then((r) => r.events)
 
 /** The profile and its ETag, which PATCH /me sends back in If-Match. */
 export async function readMe(): Promise<{ profile: Profile; etag: string | null }> {

@@ -142,6 +142,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the devices signed in to your account (`current` is this one). */
+        get: operations["listSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out one of your sessions (its tokens stop working at once). */
+        delete: operations["endSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End every session of your account, this one included. */
+        post: operations["logoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your last 50 security events: logins, failed logins, session ends, password changes. */
+        get: operations["listSecurityEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/profiles": {
         parameters: {
             query?: never;
@@ -552,7 +622,7 @@ export interface components {
             email: string;
             /**
              * Format: password
-             * @description 8-128 characters
+             * @description 8-128 characters, hard to guess (common passwords, words, names and keyboard patterns are refused with the reason)
              */
             password: string;
             /**
@@ -702,9 +772,43 @@ export interface components {
             current_password: string;
             /**
              * Format: password
-             * @description 8-128 characters
+             * @description 8-128 characters, hard to guess (common passwords, words, names and keyboard patterns are refused with the reason)
              */
             new_password: string;
+        };
+        Session: {
+            /** @description End it with DELETE */
+            id: string;
+            /** @description Browser and system, from the user agent */
+            readonly device: string;
+            /** @description Address of the last use */
+            ip: string;
+            /**
+             * Format: date-time
+             * @description When it logged in
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description Its last refresh
+             */
+            last_used_at: string;
+            /** @description This request's own session */
+            readonly current: boolean;
+        };
+        SessionList: {
+            sessions: components["schemas"]["Session"][];
+        };
+        SecurityEvent: {
+            /** @description login, login-failed, refresh-reuse, password-changed, session-ended, logout-all (and more as the account grows) */
+            kind: string;
+            /** Format: date-time */
+            at: string;
+            ip: string;
+            readonly device: string;
+        };
+        SecurityEventList: {
+            events: components["schemas"]["SecurityEvent"][];
         };
         PublicAvatar: {
             /**
@@ -1294,6 +1398,93 @@ export interface operations {
             401: components["responses"]["UNAUTHORIZED"];
             422: components["responses"]["UNPROCESSABLE_ENTITY"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    endSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    logoutAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listSecurityEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityEventList"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

@@ -10,6 +10,16 @@ import type { LoginInput, Profile, Session, SignupInput, TokenPair } from '@/api
  * injected into the page cannot steal a long-lived credential); the refresh token is an
  * httpOnly cookie the browser sends to /auth/refresh, which is how a reload stays signed in.
  */
+/**
+ * Tabs share one refresh cookie. A Web Lock makes their refreshes take turns, so each spends
+ * the cookie the previous one left instead of a spent copy. Where Web Locks are missing, the
+ * server's grace window (REFRESH_REUSE_GRACE) covers two tabs restoring at once.
+ */
+export function acrossTabs<T>(task: () => Promise<T>): Promise<T> {
+  const locks = globalThis.navigator?.locks
+  return locks ? (locks.request('portrait-refresh', task) as Promise<T>) : task()
+}
+
 export const useAuthStore = defineStore('auth', () => {
   const accessToken = ref<string | null>(null)
   const user = ref<Profile | null>(null)
@@ -36,8 +46,7 @@ export const useAuthStore = defineStore('auth', () => {
   let pending: Promise<boolean> | null = null
 
   function refresh(): Promise<boolean> {
-    pending ??= api
-      .refresh()
+    pending ??= acrossTabs(api.refresh)
       .then(async (pair) => {
         start(pair)
         // A refresh carries no profile: after a reload, ask who we are.
@@ -75,6 +84,14 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  async function logoutEverywhere() {
+    try {
+      await api.logoutAll()
+    } finally {
+      clear()
+    }
+  }
+
   setAuthHooks({ token: () => accessToken.value, refresh })
 
   return {
@@ -85,6 +102,7 @@ export const useAuthStore = defineStore('auth', () => {
     signup,
     login,
     logout,
+    logoutEverywhere,
     refresh,
     restore,
     clear,

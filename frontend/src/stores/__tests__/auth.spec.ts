@@ -103,3 +103,33 @@ describe('useAuthStore', () => {
     expect(auth.user).toBeNull()
   })
 })
+
+describe('refreshes across tabs', () => {
+  it('takes the Web Lock around the refresh call where there is one', async () => {
+    const taken: string[] = []
+    const request = vi.fn(async (name: string, task: () => Promise<unknown>) => {
+      taken.push(name)
+      return task()
+    })
+    vi.stubGlobal('navigator', { ...navigator, locks: { request } })
+    const { calls } = fakeApi({
+      'POST /auth/refresh': { body: { access_token: 'R2', expires_in: 900 } },
+      'GET /me': { body: user },
+    })
+    const auth = useAuthStore()
+    expect(await auth.refresh()).toBe(true)
+    expect(taken).toEqual(['portrait-refresh'])
+    expect(calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(1)
+  })
+
+  it('refreshes without a lock where Web Locks are missing', async () => {
+    vi.stubGlobal('navigator', { ...navigator, locks: undefined })
+    fakeApi({
+      'POST /auth/refresh': { body: { access_token: 'R3', expires_in: 900 } },
+      'GET /me': { body: user },
+    })
+    const auth = useAuthStore()
+    expect(await auth.refresh()).toBe(true)
+    expect(auth.accessToken).toBe('R3')
+  })
+})
