@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portrait import cli, db, docs, errors, request_limits, web
+    from portrait import cli, db, docs, errors, mail, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.events import models as events
     from portrait.events.cli import events_cli
@@ -45,6 +45,7 @@ def _init_extensions(app: Flask) -> None:
     from portrait.models.audit import AuditEntry
     from portrait.models.media import AvatarLease, Media
     from portrait.models.moderation import HeldRefusal, ModerationEvent, ModerationItem, Report
+    from portrait.models.token import EmailToken
 
     # limits finds a storage by its URI scheme among the classes defined: this one defines
     # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
@@ -55,13 +56,14 @@ def _init_extensions(app: Flask) -> None:
 
     moderation_documents = [ModerationItem, Report, HeldRefusal, AuditEntry]
     documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *moderation_documents]
-    documents += events.DOCUMENTS
+    documents += [EmailToken, *events.DOCUMENTS]
     db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
     media.init_app(app)  # the media store
     accounts.add_deletion_hook(app, avatar.delete_all_media)
     media_cleanup.init_app(app)
+    mail.init_app(app)  # the mailer and its sending thread (portrait.mail)
     api.init_app(app)
     _declare_security_schemes(api)
     for blueprint in BLUEPRINTS:

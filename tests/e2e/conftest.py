@@ -87,6 +87,8 @@ def _api(models_url: str, log: Path) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
         # Every e2e test signs up from 127.0.0.1; the default 10 per hour is not what they test.
         "RATELIMIT_SIGNUP": "200 per hour",
+        # The development mailer (.eml files), beside the logs instead of the repo's .data/.
+        "MAIL_DIR": str(log.parent / "mail"),
     }
     process = _spawn("portrait", port, env, log)
     base = f"http://127.0.0.1:{port}"
