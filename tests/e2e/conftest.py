@@ -75,7 +75,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _api(models_url: str, log: Path) -> Iterator[str]:
+def _api(models_url: str, log: Path, **extra: str) -> Iterator[str]:
     if not (DIST / "index.html").is_file():
         pytest.fail("frontend/dist is missing: build it with `npm run build` in frontend/")
     port = free_port()
@@ -89,6 +89,8 @@ def _api(models_url: str, log: Path) -> Iterator[str]:
         "RATELIMIT_SIGNUP": "200 per hour",
         # The development mailer (.eml files), beside the logs instead of the repo's .data/.
         "MAIL_DIR": str(log.parent / "mail"),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",  # the mailed links lead here
+        **extra,
     }
     process = _spawn("portrait", port, env, log)
     base = f"http://127.0.0.1:{port}"
@@ -122,6 +124,18 @@ def models_url(logs) -> Iterator[str]:
 def app_url(models_url, logs) -> Iterator[str]:
     """Portrait as ./scripts/dev runs it: the API serving the SPA, with the real models."""
     yield from _api(models_url, logs / "api.log")
+
+
+@pytest.fixture(scope="session")
+def mail_dir(logs) -> Path:
+    """Where every e2e server's development mailer writes its .eml files."""
+    return logs / "mail"
+
+
+@pytest.fixture(scope="session")
+def verifying_app_url(models_url, logs) -> Iterator[str]:
+    """Portrait as production configures accounts: no login before the mailed link."""
+    yield from _api(models_url, logs / "api-verifying.log", EMAIL_VERIFICATION="required")
 
 
 @pytest.fixture(scope="session")
