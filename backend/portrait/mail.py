@@ -17,6 +17,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlencode, urlsplit
 
@@ -115,10 +116,14 @@ def link(path: str, token: str) -> str:
 def send(*, to: str, template: str, subject: str, **context) -> None:
     """Renders mail/<template>.txt and .html and queues the message for `to`."""
     context = {"public_url": current_app.config["PUBLIC_URL"], **context}
+    sender_domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
     message = EmailMultiAlternatives(
         subject=f"Portrait: {subject}",
         body=render_template(f"mail/{template}.txt", **context),
         to=[to],
+        # Made once here, so every retry is the same message to the receiver; and not by
+        # email.utils.make_msgid, which draws from the shared `random` in the mail thread.
+        headers={"Message-ID": f"<{uuid.uuid4().hex}@{sender_domain or 'localhost'}>"},
     )
     message.attach_alternative(render_template(f"mail/{template}.html", **context), "text/html")
     message.message()  # builds the headers now: a bad address fails here, in the request

@@ -57,5 +57,5 @@ def test_the_file_backend_writes_one_eml_per_message(make_app, tmp_path):
     (path,) = wait_until(lambda: list(tmp_path.glob("*.eml")), "the .eml file")
     message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert message["To"] == account.email and message["From"] == "Portrait <no-reply@localhost>"
-    assert token_in(message, "/verify-email")
+    assert token_in(message, "/verify-email") and message["Message-ID"].endswith("@localhost>")
     assert "https://p.example/verify-email?token=" in message.get_body(("plain",)).get_content()
