@@ -22,7 +22,7 @@ from portrait import create_app, db
 from tests.utils.auth import Account, AuthActions
 
 # The model-service fixtures (real and fake) that the avatar, hostile and fault suites share.
-pytest_plugins = ["tests.utils.avatar_fixtures"]
+pytest_plugins = ["tests.utils.avatar_fixtures", "tests.utils.mail_fixtures"]
 
 
 def _split_test_uri(uri: str | None) -> tuple[str | None, str]:
@@ -45,6 +45,8 @@ LOOSE_LIMITS = {
     "RATELIMIT_REFRESH": "10000 per minute",
     "RATELIMIT_AVATAR": "10000 per minute",
     "LOGIN_DELAY_AFTER": 10000,
+    "RATELIMIT_MAIL": "10000 per minute",
+    "RATELIMIT_MAIL_IP": "10000 per minute",
 }
 
 

@@ -36,7 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portrait import cli, db, docs, errors, request_limits, web
+    from portrait import cli, db, docs, errors, mail, request_limits, web
     from portrait.api import BLUEPRINTS
     from portrait.events import health as events_health
     from portrait.events import models as events
@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     from portrait.models.media import AvatarLease, Media
     from portrait.models.moderation import HeldRefusal, ModerationEvent, ModerationItem, Report
     from portrait.models.security_event import SecurityEvent
+    from portrait.models.token import EmailToken
 
     # limits finds a storage by its URI scheme among the classes defined: this one defines
     # portrait+mongodb, the default RATELIMIT_STORAGE_URI on MongoDB.
@@ -66,7 +67,7 @@ def _init_extensions(app: Flask) -> None:
     moderation_documents = [ModerationItem, Report, HeldRefusal, AuditEntry]
     documents = [User, RefreshSession, Media, AvatarLease, ModerationEvent, *moderation_documents]
     documents += [SecurityEvent, LoginFailures]  # the security log and the login delay
-    documents += events.DOCUMENTS
+    documents += [EmailToken, *events.DOCUMENTS]  # the mailed links' tokens; the events
     db.init_app(app, documents=documents)
     add_readiness_check(app, "database", lambda: check_database(app))
     add_readiness_detail(app, "events", events_health.lag)  # the dispatcher's lag, informative
@@ -75,6 +76,7 @@ def _init_extensions(app: Flask) -> None:
     accounts.add_deletion_hook(app, avatar.delete_all_media)
     accounts.add_deletion_hook(app, security_log.delete_user_events)
     media_cleanup.init_app(app)
+    mail.init_app(app)  # the mailer and its sending thread (portrait.mail)
     api.init_app(app)
     _declare_security_schemes(api)
     for blueprint in BLUEPRINTS:

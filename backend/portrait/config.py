@@ -112,6 +112,15 @@ OPTIONS: tuple[Option, ...] = (
         "WEBHOOKS_RETRY_HOURS", float, 24.0, "Retry a failing delivery this long, then give up."
     ),
     Option("WEBHOOKS_ALLOW_PRIVATE", bool, False, "Allow webhook URLs on private/loopback hosts."),
+    Option("MAIL_BACKEND", str, None, "smtp, file, console or memory (default by PORTRAIT_ENV)."),
+    Option("SMTP_URL", str, None, "smtp[+starttls]|smtps://user:pass@host:port (smtp backend)."),
+    Option("MAIL_FROM", str, "Portrait <no-reply@localhost>", "Sender of every mail."),
+    Option("MAIL_DIR", str, str(REPO_ROOT / ".data" / "mail"), "The file backend's .eml folder."),
+    Option("MAIL_RETRIES", int, 3, "Retries of a mail the SMTP server refused (then logged)."),
+    Option("MAIL_RETRY_SECONDS", float, 5.0, "First mail retry delay; doubles each time."),
+    Option("EMAIL_VERIFICATION", str, None, "required or optional (default: production required)."),
+    Option("RATELIMIT_MAIL", str, "5 per hour", "Mails asked for (resend, forgot) per address."),
+    Option("RATELIMIT_MAIL_IP", str, "30 per hour", "Mail and reset requests per client IP."),
 )
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
@@ -246,7 +255,28 @@ def _validated(values: dict[str, Any]) -> dict[str, Any]:
     for origin in values["CORS_ORIGINS"]:
         if origin == "*" and env == "production":
             raise ConfigError("CORS_ORIGINS='*' is refused in production; list the origins")
+    _validate_mail(env, values)
     return values
+
+
+MAIL_BACKENDS = ("smtp", "file", "console", "memory")
+# Production sends real mail and verifies addresses; a developer's run writes .eml files and
+# signs a new account in at once; tests keep mail in memory (portrait.mail).
+MAIL_DEFAULTS = {"production": "smtp", "development": "file", "testing": "memory"}
+
+
+def _validate_mail(env: str, values: dict[str, Any]) -> None:
+    values["MAIL_BACKEND"] = values["MAIL_BACKEND"] or MAIL_DEFAULTS[env]
+    if values["MAIL_BACKEND"] not in MAIL_BACKENDS:
+        raise ConfigError(f"MAIL_BACKEND must be one of {', '.join(MAIL_BACKENDS)}")
+    if values["MAIL_BACKEND"] == "smtp" and not values["SMTP_URL"]:
+        raise ConfigError("SMTP_URL is required with MAIL_BACKEND=smtp (the production default)")
+    if values["MAIL_RETRIES"] < 0 or values["MAIL_RETRY_SECONDS"] < 0:
+        raise ConfigError("MAIL_RETRIES and MAIL_RETRY_SECONDS must be 0 or more")
+    mode = values["EMAIL_VERIFICATION"] or ("required" if env == "production" else "optional")
+    if mode not in ("required", "optional"):
+        raise ConfigError("EMAIL_VERIFICATION must be required or optional")
+    values["EMAIL_VERIFICATION"] = mode
 
 
 def _secret_key(env: str, key: str | None) -> str:

@@ -30,9 +30,8 @@ def test_production_refuses_a_missing_or_weak_secret(secret):
 
 
 def test_production_accepts_a_strong_secret_and_secures_cookies():
-    settings = Settings.load(
-        {"PORTRAIT_ENV": "production", "SECRET_KEY": GOOD_SECRET, "MONGO_URI": MONGO_URI}
-    )
+    env = {"PORTRAIT_ENV": "production", "SECRET_KEY": GOOD_SECRET, "MONGO_URI": MONGO_URI}
+    settings = Settings.load({**env, "SMTP_URL": "smtp://mail.example"})
     assert settings["SECRET_KEY"] == GOOD_SECRET
     assert settings["COOKIE_SECURE"] is True
 

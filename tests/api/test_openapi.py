@@ -128,6 +128,8 @@ def test_default_avatar_is_documented_with_its_shape(spec, client, auth):
 METHODS = {"get", "put", "post", "patch", "delete"}
 PUBLIC = {"signup", "login", "listProfiles", "readProfile", "health", "readiness"}
 PUBLIC |= {"readMedia", "readDefaultAvatar"}
+PUBLIC |= {"verifyEmail", "resendVerification", "forgotPassword", "resetPassword"}
+PUBLIC |= {"confirmEmailChange"}
 
 
 def _operations(spec) -> dict[str, dict]:

@@ -88,6 +88,9 @@ def _api(models_url: str, log: Path, **extra: str) -> Iterator[str]:
         "LOG_LEVEL": "WARNING",
         # Every e2e test signs up from 127.0.0.1; the default 10 per hour is not what they test.
         "RATELIMIT_SIGNUP": "200 per hour",
+        # The development mailer (.eml files), beside the logs instead of the repo's .data/.
+        "MAIL_DIR": str(log.parent / "mail"),
+        "PUBLIC_URL": f"http://127.0.0.1:{port}",  # the mailed links lead here
         **extra,
     }
     process = _spawn("portrait", port, env, log)
@@ -122,6 +125,18 @@ def models_url(logs) -> Iterator[str]:
 def app_url(models_url, logs) -> Iterator[str]:
     """Portrait as ./scripts/dev runs it: the API serving the SPA, with the real models."""
     yield from _api(models_url, logs / "api.log")
+
+
+@pytest.fixture(scope="session")
+def mail_dir(logs) -> Path:
+    """Where every e2e server's development mailer writes its .eml files."""
+    return logs / "mail"
+
+
+@pytest.fixture(scope="session")
+def verifying_app_url(models_url, logs) -> Iterator[str]:
+    """Portrait as production configures accounts: no login before the mailed link."""
+    yield from _api(models_url, logs / "api-verifying.log", EMAIL_VERIFICATION="required")
 
 
 def _api_with_standin(models, log: Path, **extra: str) -> Iterator[str]:

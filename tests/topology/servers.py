@@ -86,6 +86,9 @@ def api_env(mongo_uri: str, **extra: str) -> dict[str, str]:
         "MODELS_URL": "http://127.0.0.1:9",  # nothing listens there unless a test says so
         "WEB_DIST": str(ROOT / "nonexistent-web-dist"),
         "LOG_LEVEL": "WARNING",
+        # Mail to the log and accounts signed in at once: these tests are about processes.
+        "MAIL_BACKEND": "console",
+        "EMAIL_VERIFICATION": "optional",
         **FAST_ARGON2,
         **extra,
     }

@@ -73,7 +73,7 @@ def test_ci_runs_the_one_test_command_and_builds_every_image(compose):
 
 def test_the_services_and_their_start_order(compose):
     services = compose["services"]
-    assert set(services) == {"mongo", "models", "api", "web", "events", "redis"}
+    assert set(services) == {"mongo", "models", "api", "web", "events", "redis", "mailpit"}
     assert re.fullmatch(r"mongo:[78](\.\d+)*", services["mongo"]["image"])
     assert services["api"]["depends_on"] == {
         "mongo": {"condition": "service_healthy"},
@@ -88,8 +88,10 @@ def test_the_services_and_their_start_order(compose):
     assert services["events"]["command"] == ["python", "-m", "portrait.events"]
     assert services["events"]["depends_on"]["api"] == {"condition": "service_healthy"}
     assert services["redis"]["healthcheck"]["test"][0] == "CMD"
-    # Only the web server is reachable from outside.
-    assert [n for n, s in services.items() if "ports" in s] == ["web"]
+    # Only the web server is reachable from outside; staging's web inbox from this host.
+    assert [n for n, s in services.items() if "ports" in s] == ["mailpit", "web"]
+    assert all(port.startswith("127.0.0.1:") for port in services["mailpit"]["ports"])
+    assert services["api"]["environment"]["SMTP_URL"] == "${SMTP_URL:-smtp://mailpit:1025}"
 
 
 def test_mongo_keeps_its_data_in_a_named_volume(compose):

@@ -6,6 +6,7 @@ To add a resource: write `portrait/api/<resource>.py` with a flask-smorest `Blue
 """
 
 from portrait.api import (
+    account_mail,
     admin,
     appeals,
     auth,
@@ -23,6 +24,7 @@ from portrait.api import (
 BLUEPRINTS = [
     health.bp,
     auth.bp,
+    account_mail.bp,
     me.bp,
     sessions.bp,
     profiles.bp,

@@ -13,8 +13,10 @@ from flask_jwt_extended import (
 )
 from flask_smorest import Blueprint
 
+from portrait.api import account_mail
 from portrait.extensions import configured, limiter, wrong_password_limit
 from portrait.models.user import email_key
+from portrait.schemas.account_mail import AcceptedSchema
 from portrait.schemas.auth import (
     AuthSchema,
     ClientQuerySchema,
@@ -22,7 +24,7 @@ from portrait.schemas.auth import (
     SignupSchema,
     TokenPairSchema,
 )
-from portrait.services import accounts, login_guard, sessions
+from portrait.services import accounts, login_guard, sessions, verification
 from portrait.services.sessions import TokenPair
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
@@ -103,12 +105,21 @@ def _deliver(pair: TokenPair, client: str, **extra) -> dict:
 @bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
 @bp.arguments(SignupSchema)
 @bp.response(201, AuthSchema)
-@bp.alt_response(409, response="CONFLICT")
+@bp.alt_response(
+    202,
+    schema=AcceptedSchema,
+    description="EMAIL_VERIFICATION=required: no session yet; the same answer whether or not "
+    "the address is taken (a link, or a notice to the owner, is mailed)",
+)
+@bp.alt_response(409, response="CONFLICT", description="The handle (or, optional mode, email)")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS")
 @bp.doc(operationId="signup", security=[])
 def signup(data, client):
-    """Create an account and start a session."""
-    user, pair = accounts.signup(data=data, user_agent=_user_agent(), ip=request.remote_addr)
+    """Create an account: signed in at once, or (required mode) after the mailed link."""
+    signed_up = verification.signup(data=data, user_agent=_user_agent())
+    if signed_up is None:
+        return account_mail.accepted()
+    user, pair = signed_up
     return _deliver(pair, client, user=user)
 
 
@@ -119,6 +130,7 @@ def signup(data, client):
 @bp.arguments(LoginSchema)
 @bp.response(200, AuthSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
+@bp.alt_response(403, response="FORBIDDEN", description="Suspended, or email not verified yet")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many attempts; wait")
 @bp.doc(operationId="login", security=[])
 def login(data, client):

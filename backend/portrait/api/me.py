@@ -66,7 +66,7 @@ class Me(MethodView):
             return response
 
 
-def _account_key() -> str:
+def signed_in_account_key() -> str:
     # The same key as failed logins (portrait.api.auth), so both spend one budget.
     return login_guard.account_key(current_user.email_key)
 
@@ -78,7 +78,7 @@ def _account_key() -> str:
 @bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many wrong passwords")
 @bp.doc(operationId="changePassword", security=SECURITY)
 @jwt_required()
-@wrong_password_limit(key_func=_account_key)  # under jwt_required: the user is known
+@wrong_password_limit(key_func=signed_in_account_key)  # under jwt_required: the user is known
 def change_password(data):
     """Change your password; every other session is signed out."""
     accounts.change_password(user=current_user, **data, sid=get_jwt()["sid"], request=request)

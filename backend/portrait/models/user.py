@@ -46,6 +46,8 @@ class User(Document):
     handle = StringField(required=True)  # as the user typed it (case kept for display)
     handle_key = StringField(required=True)
     password_hash = StringField(required=True)
+    # When a link mailed to `email` was opened (portrait.services.verification); None until.
+    email_verified_at = DateTimeField(null=True)
     display_name = StringField(required=True)
     bio = StringField(default="")
     location = StringField(default="")
@@ -65,6 +67,10 @@ class User(Document):
     outbox = ListField(DictField())
     outbox_seq = IntField(default=0, min_value=0)
     deleted_at = DateTimeField(null=True)  # deletion under way: the dispatcher finishes it
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def etag(self) -> str:

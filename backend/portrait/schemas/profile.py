@@ -63,6 +63,9 @@ class MeSchema(PublicProfileSchema):
     avatar = fields.Nested(AvatarSchema, required=True, allow_none=True)
     id = fields.String(required=True)
     email = fields.String(required=True)
+    email_verified = fields.Boolean(
+        required=True, metadata={"description": "A link mailed to `email` was opened"}
+    )
     role = fields.String(
         required=True,
         validate=validate.OneOf(("user", "moderator", "admin")),

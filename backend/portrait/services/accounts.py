@@ -43,7 +43,10 @@ def ensure_unique(
         raise Conflict("This handle is taken.", errors={"handle": ["taken"]})
 
 
-def create_user(*, email: str, password: str, handle: str, display_name: str) -> User:
+def create_user(
+    *, email: str, password: str, handle: str, display_name: str, password_hash: str = ""
+) -> User:
+    """`password_hash`: already made from `password` (portrait.services.verification)."""
     ensure_unique(email=email, handle=handle)
     user_id = ObjectId()  # known before the insert: the event names it
     public = {"handle": handle.strip(), "display_name": display_name}
@@ -55,7 +58,7 @@ def create_user(*, email: str, password: str, handle: str, display_name: str) ->
         handle=handle.strip(),
         handle_key=handle_key(handle),
         display_name=display_name,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
     )
     try:
         user.save(force_insert=True)
@@ -79,6 +82,11 @@ def authenticate(*, email: str, password: str) -> User:
         raise Unauthorized("Wrong email or password.", type_suffix="invalid-credentials")
     if user.suspended:  # told only to whoever knows the password
         raise Forbidden("This account is suspended.", type_suffix="account-suspended")
+    if not user.email_verified and current_app.config["EMAIL_VERIFICATION"] == "required":
+        raise Forbidden(
+            "Confirm your email address first: open the link we mailed you (or ask for a new one).",
+            type_suffix="email-unverified",
+        )
     if needs_rehash(user.password_hash):
         # Parameters were raised since this hash was made: upgrade it while we know the
         # password. Conditional on the old hash so a concurrent password change wins.

@@ -1,10 +1,14 @@
 // Typed calls for each endpoint the web app uses. Stores call these; components call stores.
 import { request, upload, type Progress } from './client'
 import type {
+  Accepted,
   Avatar,
   CropBox,
+  EmailAddress,
+  EmailChange,
   LoginInput,
   PasswordChange,
+  PasswordReset,
   Profile,
   ProfileUpdate,
   PublicProfile,
@@ -18,8 +22,14 @@ import type {
 const json = <T>(promise: Promise<{ data: T }>) => promise.then((r) => r.data)
 
 // client=browser: the refresh token comes back only as an httpOnly cookie, never in the body.
+// With EMAIL_VERIFICATION=required the answer is 202 {detail}: no session until the mailed link.
 export const signup = (input: SignupInput) =>
-  json(request<Session>('POST', '/auth/signup?client=browser', { body: input, anonymous: true }))
+  json(
+    request<Session | Accepted>('POST', '/auth/signup?client=browser', {
+      body: input,
+      anonymous: true,
+    }),
+  )
 
 export const login = (input: LoginInput) =>
   json(request<Session>('POST', '/auth/login?client=browser', { body: input, anonymous: true }))
@@ -45,6 +55,20 @@ export const endSession = (id: string) =>
 
 export const listSecurityEvents = () =>
   json(request<SecurityEventList>('GET', '/me/security-events')).then((r) => r.events)
+// The mailed links (docs/accounts.md): each page posts the link's token.
+const anonymousPost = <T>(path: string, body: unknown) =>
+  json(request<T>('POST', path, { body, anonymous: true }))
+
+export const verifyEmail = (token: string) => anonymousPost<void>('/auth/email/verify', { token })
+export const confirmEmail = (token: string) => anonymousPost<void>('/auth/email/confirm', { token })
+export const resendVerification = (input: EmailAddress) =>
+  anonymousPost<Accepted>('/auth/email/resend', input)
+export const forgotPassword = (input: EmailAddress) =>
+  anonymousPost<Accepted>('/auth/password/forgot', input)
+export const resetPassword = (input: PasswordReset) =>
+  anonymousPost<void>('/auth/password/reset', input)
+export const changeEmail = (input: EmailChange) =>
+  json(request<Accepted>('POST', '/me/email', { body: input }))
 
 /** The profile and its ETag, which PATCH /me sends back in If-Match. */
 export async function readMe(): Promise<{ profile: Profile; etag: string | null }> {

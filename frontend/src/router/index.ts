@@ -37,6 +37,33 @@ const router = createRouter({
       meta: { guestOnly: true, title: 'Log in' },
     },
     {
+      path: paths['forgot-password'],
+      name: 'forgot-password',
+      component: () => import('@/views/ForgotPasswordView.vue'),
+      meta: { title: 'Forgot your password?' },
+    },
+    {
+      path: paths['reset-password'],
+      name: 'reset-password',
+      component: () => import('@/views/ResetPasswordView.vue'),
+      meta: { title: 'Choose a new password' },
+    },
+    {
+      // Both pages only post the link's token: one view, told which endpoint.
+      path: paths['verify-email'],
+      name: 'verify-email',
+      component: () => import('@/views/EmailLinkView.vue'),
+      props: { kind: 'verify' },
+      meta: { title: 'Confirm your email' },
+    },
+    {
+      path: paths['confirm-email'],
+      name: 'confirm-email',
+      component: () => import('@/views/EmailLinkView.vue'),
+      props: { kind: 'change' },
+      meta: { title: 'Confirm your new email' },
+    },
+    {
       path: paths['profile-edit'],
       name: 'profile-edit',
       component: () => import('@/views/ProfileEditView.vue'),

@@ -68,8 +68,12 @@ export const useAuthStore = defineStore('auth', () => {
   // Without a refresh cookie there is nothing to restore: skip the request (and its 401).
   const restore = () => (restoring ??= api.hasRefreshCookie() ? refresh() : Promise.resolve(false))
 
-  async function signup(input: SignupInput) {
-    start(await api.signup(input))
+  /** 'signed-in', or 'check-inbox' when the address must be verified first. */
+  async function signup(input: SignupInput): Promise<'signed-in' | 'check-inbox'> {
+    const answer = await api.signup(input)
+    if (!('access_token' in answer)) return 'check-inbox'
+    start(answer)
+    return 'signed-in'
   }
 
   async function login(input: LoginInput) {

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 
 import type { Progress } from '@/api/client'
 import * as api from '@/api/endpoints'
-import type { CropBox, PasswordChange, Profile, ProfileUpdate } from '@/api/types'
+import type { CropBox, EmailChange, PasswordChange, Profile, ProfileUpdate } from '@/api/types'
 import { useAuthStore } from './auth'
 
 /** The signed-in user's own profile, its ETag for safe edits, and the avatar actions. */
@@ -58,6 +58,8 @@ export const useProfileStore = defineStore('profile', () => {
   }
 
   const changePassword = (input: PasswordChange) => api.changePassword(input)
+  /** Mails a link to the new address; the email changes when it is opened. */
+  const changeEmail = (input: EmailChange) => api.changeEmail(input)
 
   async function deleteAccount() {
     await api.deleteMe()
@@ -73,6 +75,7 @@ export const useProfileStore = defineStore('profile', () => {
     recropAvatar,
     deleteAvatar,
     changePassword,
+    changeEmail,
     deleteAccount,
   }
 })

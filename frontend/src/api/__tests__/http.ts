@@ -112,6 +112,7 @@ export const aProfile = (changes: Partial<Profile> = {}): Profile => {
     handle: 'ada',
     display_name: 'Ada',
     email: 'ada@example.com',
+    email_verified: true,
     role: 'user',
     bio: '',
     location: '',
