@@ -879,7 +879,7 @@ export interface components {
             token: string;
             /**
              * Format: password
-             * @description 8-128 characters
+             * @description 8-128 characters, hard to guess (common passwords, words, names and keyboard patterns are refused with the reason)
              */
             password: string;
         };
