@@ -26,6 +26,7 @@ async function setup() {
     routes: [
       { path: '/admin/users', name: 'admin-users', component: AdminUsersView },
       { path: '/admin/audit', name: 'admin-audit', component: stub },
+      { path: '/admin/webhooks', name: 'admin-webhooks', component: stub },
       { path: '/@:handle', name: 'public-profile', component: stub },
     ],
   })

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 
 import { fakeApi, problem } from '@/api/__tests__/http'
@@ -19,7 +19,10 @@ afterEach(() => {
 
 async function mounted() {
   // Attached to the document: the tests look at where the focus goes.
-  const wrapper = mount(WebhooksView, { attachTo: document.body })
+  const wrapper = mount(WebhooksView, {
+    global: { stubs: { RouterLink: RouterLinkStub } }, // the Admin sub-navigation
+    attachTo: document.body,
+  })
   await flushPromises()
   return wrapper
 }
