@@ -28,6 +28,13 @@ def user_doc(email: str) -> dict:
     return user.to_mongo().to_dict() if user else {}
 
 
+def security_kinds(client, login) -> list[str]:
+    """The kinds in the signed-in owner's security log (GET /me/security-events)."""
+    headers = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
+    events = client.get(f"{API}/me/security-events", headers=headers).get_json()["events"]
+    return [event["kind"] for event in events]
+
+
 def test_signup_mails_a_link_that_verifies_the_address(make_mail_app, inbox):
     client = make_mail_app().test_client()
     account = AuthActions(client).signup()
@@ -144,7 +151,9 @@ def test_forgot_and_reset_sets_the_password_and_ends_every_session(make_mail_app
     assert "password of your Portrait account was just changed" in body(changed)
     again = post(client, "/auth/password/reset", token=token, password="yet another passphrase")
     assert again.status_code == 400
-    assert auth.login(account.email, NEW_PASSWORD).status_code == 200
+    signed_in = auth.login(account.email, NEW_PASSWORD)
+    assert signed_in.status_code == 200
+    assert "password-reset" in security_kinds(client, signed_in)  # the owner can see it
 
 
 def test_an_expired_reset_token_changes_nothing(make_mail_app, inbox):
@@ -180,8 +189,10 @@ def test_change_email_needs_the_password_and_the_new_address_link(make_mail_app,
     assert post(client, "/auth/email/confirm", token=token).status_code == 204
     me = client.get(f"{API}/me", headers=account.headers).get_json()
     assert me["email"] == new and me["email_verified"] is True
-    assert auth.login(new, PASSWORD).status_code == 200
+    signed_in = auth.login(new, PASSWORD)
+    assert signed_in.status_code == 200
     assert auth.login(account.email, PASSWORD).status_code == 401
+    assert "email-changed" in security_kinds(client, signed_in)
 
 
 def test_email_change_to_an_address_taken_meanwhile_is_409(make_mail_app, inbox):

@@ -94,7 +94,7 @@ def forgot_password(data):
 @bp.doc(operationId="resetPassword", security=[])
 def reset_password(data):
     """Set a new password with the mailed token; every session is signed out."""
-    recovery.reset(**data)
+    recovery.reset(**data, request=request)
 
 
 @bp.route("/me/email", methods=["POST"])
@@ -120,4 +120,4 @@ def change_email(data):
 @bp.doc(operationId="confirmEmailChange", security=[])
 def confirm_email_change(data):
     """Make the email change with the token mailed to the new address."""
-    email_change.confirm_change(token=data["token"])
+    email_change.confirm_change(token=data["token"], request=request)

@@ -39,7 +39,8 @@ class SecurityEventSchema(ma.Schema):
         required=True,
         metadata={
             "description": "login, login-failed, refresh-reuse, password-changed, "
-            "session-ended, logout-all (and more as the account grows)"
+            "password-reset, email-changed, session-ended, logout-all "
+            "(and more as the account grows)"
         },
     )
     at = fields.DateTime(required=True)

@@ -3,6 +3,7 @@ change happens only when the link is opened."""
 
 from __future__ import annotations
 
+from flask import Request
 from mongoengine.errors import NotUniqueError
 
 from portrait import mail
@@ -11,7 +12,7 @@ from portrait.models import User
 from portrait.models.base import utcnow
 from portrait.models.user import email_key
 from portrait.security import verify_password
-from portrait.services import accounts, email_tokens, verification
+from portrait.services import accounts, email_tokens, security_log, verification
 
 
 def request_change(*, user: User, email: str, password: str) -> None:
@@ -41,7 +42,7 @@ def request_change(*, user: User, email: str, password: str) -> None:
     )
 
 
-def confirm_change(*, token: str) -> None:
+def confirm_change(*, token: str, request: Request | None = None) -> None:
     """409 (and nothing changes) when another account took the new address meanwhile."""
     spent = email_tokens.spend(purpose="change-email", token=token)
     user = User.objects(id=spent.user_id, email_key=spent.email_key, deleted_at=None).first()
@@ -62,3 +63,4 @@ def confirm_change(*, token: str) -> None:
             "An account with this email already exists.", errors={"email": ["taken"]}
         ) from exc
     email_tokens.forget(purpose="change-email", user_id=user.id)
+    security_log.record(user, "email-changed", request)  # never the addresses: a log line

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from flask import Request
+
 from portrait import mail
 from portrait.models import User
 from portrait.models.base import utcnow
 from portrait.security import hash_password
-from portrait.services import email_tokens, sessions, verification
+from portrait.services import email_tokens, security_log, sessions, verification
 
 
 def forgot(*, email: str) -> None:
@@ -25,7 +27,7 @@ def forgot(*, email: str) -> None:
     )
 
 
-def reset(*, token: str, password: str) -> None:
+def reset(*, token: str, password: str, request: Request | None = None) -> None:
     """Sets the password, ends every session and tells the owner. Opening the mailed link
     also proves the address, so an unverified one becomes verified."""
     spent = email_tokens.spend(purpose="reset-password", token=token)
@@ -36,7 +38,8 @@ def reset(*, token: str, password: str) -> None:
         set__password_hash=hash_password(password), set__updated_at=utcnow(), inc__version=1
     )
     verification.mark_verified(user_id=user.id, key=user.email_key)
-    sessions.revoke_user_sessions(user_id=user.id, reason="password-reset")
+    ended = sessions.revoke_user_sessions(user_id=user.id, reason="password-reset")
+    security_log.record(user, "password-reset", request, sessions_ended=ended)
     email_tokens.forget(purpose="reset-password", user_id=user.id)
     mail.send(
         to=user.email,

@@ -935,7 +935,7 @@ export interface components {
             sessions: components["schemas"]["Session"][];
         };
         SecurityEvent: {
-            /** @description login, login-failed, refresh-reuse, password-changed, session-ended, logout-all (and more as the account grows) */
+            /** @description login, login-failed, refresh-reuse, password-changed, password-reset, email-changed, session-ended, logout-all (and more as the account grows) */
             kind: string;
             /** Format: date-time */
             at: string;
