@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import Locator, Page, expect
 from skimage import data
 
+from tests.utils.smtp import link_in, recipients
 from tests.utils.waiting import wait_until
 
 PASSWORD = "correct horse battery staple"
@@ -120,3 +123,23 @@ def delete_webhook(item: Locator) -> None:
     item.get_by_role("button", name="Delete").click()
     item.get_by_role("group").get_by_role("button", name="Delete").click()
     expect(item).to_have_count(0)
+
+
+def mails_to(mail_dir: Path, address: str) -> list[email.message.EmailMessage]:
+    """The .eml files written for `address`, oldest first."""
+    messages = []
+    for path in sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        if recipients(message) == [address]:
+            messages.append(message)
+    return messages
+
+
+def newest_link(mail_dir: Path, address: str, count: int, path: str) -> str:
+    found = wait_until(
+        lambda: len(messages := mails_to(mail_dir, address)) >= count and messages,
+        f"mail {count} to {address} in {mail_dir}",
+    )
+    link = link_in(found[count - 1])
+    assert path in link, link
+    return link

@@ -3,40 +3,16 @@ verification mail, follow its link, log in; forgot the password, reset it, log i
 
 from __future__ import annotations
 
-import email
-import email.policy
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import PASSWORD
-from tests.utils.smtp import link_in, recipients
-from tests.utils.waiting import wait_until
+from tests.e2e.flows import PASSWORD, newest_link
 
 pytestmark = pytest.mark.e2e
 
 NEW_PASSWORD = "a brand new passphrase"
-
-
-def mails_to(mail_dir: Path, address: str) -> list[email.message.EmailMessage]:
-    """The .eml files written for `address`, oldest first."""
-    messages = []
-    for path in sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns):
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if recipients(message) == [address]:
-            messages.append(message)
-    return messages
-
-
-def newest_link(mail_dir: Path, address: str, count: int, path: str) -> str:
-    found = wait_until(
-        lambda: len(messages := mails_to(mail_dir, address)) >= count and messages,
-        f"mail {count} to {address} in {mail_dir}",
-    )
-    link = link_in(found[count - 1])
-    assert path in link, link
-    return link
 
 
 def log_in(page: Page, base: str, address: str, password: str) -> None:

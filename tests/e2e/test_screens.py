@@ -16,6 +16,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, ROOT
 from tests.e2e.flows import (
     PASSWORD,
     delete_webhook,
+    newest_link,
     photo,
     set_role,
     sign_up,
@@ -145,3 +146,28 @@ def test_webhooks_screen(screen: Screen, events_app_url: str):
         item = webhook_with_a_delivery(screen.page, events_app_url, hook.url, f"ada_{screen.size}")
         screen.save("webhooks")
         delete_webhook(item)  # the next screen size shows only its own endpoint
+
+
+def test_account_mail_screens(screen: Screen, verifying_app_url: str, mail_dir: Path):
+    """Sign-up with verification required ends on "check your inbox"; the forgot-password
+    page after sending; the reset page the mailed link opens."""
+    page, size = screen.page, screen.size
+    address = f"mary_{size}@example.com"
+    page.goto(f"{verifying_app_url}/signup")
+    page.get_by_label("Your name").fill("Mary Jackson")
+    page.get_by_label("Handle").fill(f"mary_{size}")
+    page.get_by_label("Email").fill(address)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Check your inbox")).to_be_visible()
+    screen.save("check-inbox")
+
+    page.goto(f"{verifying_app_url}/forgot-password")
+    page.get_by_label("Email").fill(address)
+    page.get_by_role("button", name="Mail me a link").click()
+    expect(page.get_by_text("a message is on its way")).to_be_visible()
+    screen.save("forgot-password")
+
+    page.goto(newest_link(mail_dir, address, 2, "/reset-password?token="))
+    expect(page.get_by_label("New password")).to_be_visible()
+    screen.save("reset-password")
