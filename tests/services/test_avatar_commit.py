@@ -157,7 +157,8 @@ def test_racing_uploads_after_a_lease_expired_end_with_one_winner_and_no_orphans
     monkeypatch.setattr(avatar_commit, "LEASE_TIME", timedelta(seconds=-1))  # always expired
     arrived, hold = threading.Event(), threading.Event()
     slow = canned_models(200, clean_answer(640, 480), arrived=arrived, hold=hold)
-    app = make_app(MODELS_URL=slow)
+    # Two slots: the two uploads are worked on at once, as in two API processes.
+    app = make_app(MODELS_URL=slow, AVATAR_DECODES_PER_PROCESS=2)
     client = app.test_client()
     account = type(auth)(client).signup()
     results = []

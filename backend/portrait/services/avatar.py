@@ -23,7 +23,7 @@ from portrait.models import User
 from portrait.models.media import Avatar
 from portrait.services import avatar_models, moderation, screening
 from portrait.services.avatar_commit import avatar_lease, commit, take_lease
-from portrait.services.avatar_decode import decode
+from portrait.services.avatar_decode import check_header, decode, decode_slot
 from portrait.services.media import default_avatar, store
 from portrait.storage import MediaItem
 
@@ -60,10 +60,12 @@ def _variants(owner: str, renditions: list[Rendition], review: dict | None) -> l
 
 def replace_avatar(*, user: User, data: bytes) -> User:
     """Makes the uploaded picture the user's avatar, or raises and changes nothing."""
-    decoded = decode(data)
-    image = decoded.image
-    master = imaging.encode_master(image)
-    with avatar_lease(user.id):
+    check_header(data)  # a refusal at once: no lease, no slot
+    # The lease first: a second upload of the same user is 409 at once, not a slot's wait.
+    with avatar_lease(user.id), decode_slot():  # the slot bounds all master-sized work
+        decoded = decode(data)
+        image = decoded.image
+        master = imaging.encode_master(image)
         user = _reload(user)
         analysis = avatar_models.analyze(master)
         sha256, size = imaging.sha256_hex(data), len(data)

@@ -1,10 +1,10 @@
 """Accept + normalise an upload within bounded memory (DESIGN.md §3.1-3.2).
 
 Two bounds: each decode is priced from the header and refused above AVATAR_DECODE_MAX_BYTES
-(imaging.budget, 413), and at most AVATAR_DECODES_PER_PROCESS decodes run at once in a
-process; the next waits up to AVATAR_DECODE_WAIT seconds for a slot, then gets 503 with
-Retry-After (header refusals come first and never wait). Together they bound a worker's
-memory however many threads it serves.
+(imaging.budget, 413), and at most AVATAR_DECODES_PER_PROCESS uploads are decoded and worked
+on at master size at once in a process; the next waits up to AVATAR_DECODE_WAIT seconds for a
+slot, then gets 503 with Retry-After (header refusals come first and never wait). Together
+they bound a worker's memory however many threads it serves.
 """
 
 from __future__ import annotations
@@ -73,13 +73,21 @@ def decode_slot() -> Iterator[None]:
         slots.release()
 
 
-def decode(data: bytes) -> imaging.Decoded:
-    """Accept + normalise, with imaging's reasons turned into API errors (415/413/422)."""
+def check_header(data: bytes) -> None:
+    """The header checks (format, pixels, price): a refusal costs microseconds, so it comes
+    before any slot and never waits behind other uploads, nor gets a 503."""
     try:
-        # The header checks (format, pixels, price) first, outside the slots: a refusal
-        # costs microseconds and must not wait behind other uploads' decodes, nor get a 503.
         imaging.open_upload(data, limits())
-        with decode_slot():
-            return imaging.decode_upload(data, limits())
+    except imaging.ImagingError as exc:
+        raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
+
+
+def decode(data: bytes) -> imaging.Decoded:
+    """Accept + normalise, with imaging's reasons turned into API errors (415/413/422). The
+    caller holds a decode slot for this and for the rest of the master-sized work (fit,
+    master JPEG, variants, crop moderation): released after the decode alone, that work of
+    several uploads overlapped the next decode and a worker outgrew its bound."""
+    try:
+        return imaging.decode_upload(data, limits())
     except imaging.ImagingError as exc:
         raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
