@@ -4,30 +4,18 @@ and turn it off with password + a recovery code."""
 
 from __future__ import annotations
 
-import time
-
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import PASSWORD, log_in, sign_up
+from tests.e2e.flows import PASSWORD, confirm_totp, log_in, sign_up, start_totp
 
 pytestmark = pytest.mark.e2e
 
 
 def test_enrol_log_in_with_a_code_and_turn_it_off(page: Page, app_url: str):
     sign_up(page, app_url, handle="grace", name="Grace Hopper")
-    page.get_by_role("link", name="Account").click()
-    section = page.get_by_role("region", name="Two-factor sign-in")
-    section.get_by_label("Your password").fill(PASSWORD)
-    section.get_by_role("button", name="Set up two-factor sign-in").click()
-    expect(section.get_by_role("img", name="QR code of the two-factor secret")).to_be_visible()
-    totp = pyotp.TOTP(section.locator("[data-test=totp-secret]").inner_text().strip())
-    # The previous step (accepted: one either side) leaves the current one for the log-in.
-    section.get_by_label("Code from the app").fill(totp.at(time.time() - 30))
-    section.get_by_role("button", name="Turn on").click()
-    codes = section.locator("[data-test=recovery-codes]").get_by_role("listitem")
-    expect(codes).to_have_count(10)
+    section, totp = start_totp(page, app_url)
+    codes = confirm_totp(section, totp)
     recovery = codes.first.inner_text().strip()
     section.get_by_role("button", name="I have stored them").click()
     expect(section.get_by_role("button", name="Turn off two-factor sign-in")).to_be_visible()
