@@ -10,6 +10,7 @@ from PIL import Image
 from portrait.models.media import Media
 from tests.utils import images
 from tests.utils.avatar import API, snapshot, upload, upload_raw
+from tests.utils.factories import PASSWORD
 
 
 @pytest.fixture
@@ -168,7 +169,10 @@ def test_delete_removes_the_avatar_and_its_files(client, with_avatar):
 def test_account_deletion_removes_all_media(client, with_avatar):
     account, _ = with_avatar
     assert media_keys()
-    assert client.delete(f"{API}/me", headers=account.headers).status_code == 204
+    assert (
+        client.delete(f"{API}/me", json={"password": PASSWORD}, headers=account.headers).status_code
+        == 204
+    )
     assert media_keys() == set()
 
 

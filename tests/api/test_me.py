@@ -151,7 +151,10 @@ def test_password_change_refusals(client, auth, account, current, new, status):
 
 def test_deleted_account_cannot_log_in_and_its_tokens_stop_working(client, auth, account):
     other = auth.login_account(account)
-    assert client.delete(f"{API}/me", headers=account.headers).status_code == 204
+    assert (
+        client.delete(f"{API}/me", json={"password": PASSWORD}, headers=account.headers).status_code
+        == 204
+    )
     assert auth.login(account.email, PASSWORD).status_code == 401
     for session in (account, other):
         assert client.get(f"{API}/me", headers=session.headers).status_code == 401
@@ -176,7 +179,10 @@ def deletion_hook(app):
 def test_account_deletion_runs_hooks_before_removing_the_user(client, account, deletion_hook):
     seen = []
     deletion_hook(lambda user: seen.append((user.handle, User.objects(id=user.id).count())))
-    assert client.delete(f"{API}/me", headers=account.headers).status_code == 204
+    assert (
+        client.delete(f"{API}/me", json={"password": PASSWORD}, headers=account.headers).status_code
+        == 204
+    )
     assert seen == [(account.handle, 1)]
 
 
@@ -185,7 +191,7 @@ def test_a_failing_hook_keeps_the_account(client, auth, account, deletion_hook):
         raise ServiceUnavailable("media store unreachable")
 
     deletion_hook(media_store_down)
-    response = client.delete(f"{API}/me", headers=account.headers)
+    response = client.delete(f"{API}/me", json={"password": PASSWORD}, headers=account.headers)
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert User.objects(id=account.user["id"]).count() == 1
     assert auth.login(account.email, PASSWORD).status_code == 200

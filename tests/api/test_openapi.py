@@ -129,7 +129,7 @@ METHODS = {"get", "put", "post", "patch", "delete"}
 PUBLIC = {"signup", "login", "listProfiles", "readProfile", "health", "readiness"}
 PUBLIC |= {"readMedia", "readDefaultAvatar"}
 PUBLIC |= {"verifyEmail", "resendVerification", "forgotPassword", "resetPassword"}
-PUBLIC |= {"confirmEmailChange"}
+PUBLIC |= {"confirmEmailChange", "loginSecondFactor"}  # its mfa_token is in the body
 
 
 def _operations(spec) -> dict[str, dict]:

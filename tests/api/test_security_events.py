@@ -84,5 +84,8 @@ def test_only_the_last_50_are_shown_and_each_user_keeps_a_bounded_log(app, clien
 
 def test_events_need_a_token_and_go_with_the_account(client, account):
     assert client.get(f"{API}/me/security-events").status_code == 401
-    assert client.delete(f"{API}/me", headers=account.headers).status_code == 204
+    assert (
+        client.delete(f"{API}/me", json={"password": PASSWORD}, headers=account.headers).status_code
+        == 204
+    )
     assert SecurityEvent.objects(user_id=account.user["id"]).count() == 0

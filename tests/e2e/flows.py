@@ -7,9 +7,11 @@ import email.policy
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyotp
 import requests
 from PIL import Image
 from playwright.sync_api import Locator, Page, expect
@@ -143,3 +145,24 @@ def newest_link(mail_dir: Path, address: str, count: int, path: str) -> str:
     link = link_in(found[count - 1])
     assert path in link, link
     return link
+
+
+def start_totp(page: Page, base: str) -> tuple[Locator, pyotp.TOTP]:
+    """Starts two-factor sign-in on the Account page: its section (QR code and secret shown)
+    and the codes an authenticator app would make from the secret."""
+    page.goto(f"{base}/settings/account")
+    section = page.get_by_role("region", name="Two-factor sign-in")
+    section.get_by_label("Your password").fill(PASSWORD)
+    section.get_by_role("button", name="Set up two-factor sign-in").click()
+    expect(section.get_by_role("img", name="QR code of the two-factor secret")).to_be_visible()
+    return section, pyotp.TOTP(section.locator("[data-test=totp-secret]").inner_text().strip())
+
+
+def confirm_totp(section: Locator, totp: pyotp.TOTP) -> Locator:
+    """Turns it on; the recovery codes shown. The previous step's code (accepted: one step
+    either side) leaves the current one for a log-in."""
+    section.get_by_label("Code from the app").fill(totp.at(time.time() - 30))
+    section.get_by_role("button", name="Turn on").click()
+    codes = section.locator("[data-test=recovery-codes]").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+    return codes

@@ -40,11 +40,18 @@ def test_change_password_then_delete_the_account(page: Page, app_url: str):
     log_in(page, app_url, "sally@example.com", NEW_PASSWORD)
     expect(page).to_have_url(f"{app_url}/settings")
 
-    # Deleting needs the handle typed out; afterwards the account and its page are gone.
+    # Deleting needs the handle typed out and the password; afterwards the account and its
+    # page are gone.
     page.get_by_role("link", name="Account").click()
-    delete = page.get_by_role("button", name="Delete my account")
+    danger = page.get_by_role("region", name="Delete account")
+    delete = danger.get_by_role("button", name="Delete my account")
     expect(delete).to_be_disabled()
-    page.get_by_label("Type your handle (sally) to confirm").fill("sally")
+    danger.get_by_label("Type your handle (sally) to confirm").fill("sally")
+    expect(delete).to_be_disabled()
+    danger.get_by_label("Your password").fill("not my password")
+    delete.click()
+    expect(danger.get_by_role("alert")).not_to_be_empty()
+    danger.get_by_label("Your password").fill(NEW_PASSWORD)
     delete.click()
     expect(page).to_have_url(f"{app_url}/signup")
     log_in(page, app_url, "sally@example.com", NEW_PASSWORD)

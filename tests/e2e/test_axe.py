@@ -15,7 +15,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT
-from tests.e2e.flows import delete_webhook, photo, set_role, sign_up, webhook_with_a_delivery
+from tests.e2e.flows import (
+    confirm_totp,
+    delete_webhook,
+    log_in,
+    photo,
+    set_role,
+    sign_up,
+    start_totp,
+    webhook_with_a_delivery,
+)
 from tests.events.receivers import receiver
 
 pytestmark = pytest.mark.e2e
@@ -108,6 +117,25 @@ def test_every_screen_has_no_axe_violations(themed, app_url: str, tmp_path: Path
     seen["suspend question"] = violations(page)
     seen["audit log"] = visit(page, f"{app_url}/admin/audit", "Audit log")
 
+    found = {screen: lines for screen, lines in seen.items() if lines}
+    assert found == {}, f"axe violations ({name}): {found}"
+
+
+def test_two_factor_screens_have_no_axe_violations(themed, app_url: str):
+    page, name = themed
+    seen: dict[str, list[str]] = {}
+    handle = "tf_" + name.replace("-", "_")
+    sign_up(page, app_url, handle=handle, name="Grace Hopper")
+    section, totp = start_totp(page, app_url)
+    seen["two-factor set-up"] = violations(page)
+    confirm_totp(section, totp)
+    seen["recovery codes"] = violations(page)
+    section.get_by_role("button", name="I have stored them").click()
+    seen["two-factor on"] = violations(page)
+    page.get_by_role("button", name="Log out", exact=True).click()
+    log_in(page, app_url, handle=handle)
+    expect(page.get_by_label("Code from your authenticator app")).to_be_visible()
+    seen["log-in code step"] = violations(page)
     found = {screen: lines for screen, lines in seen.items() if lines}
     assert found == {}, f"axe violations ({name}): {found}"
 

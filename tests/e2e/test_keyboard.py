@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.flows import PASSWORD, photo
+from tests.e2e.flows import PASSWORD, confirm_totp, photo, sign_up, start_totp
 
 pytestmark = pytest.mark.e2e
 
@@ -97,3 +97,20 @@ def test_sign_up_upload_reframe_and_log_out_by_keyboard(
     alert = page.get_by_role("alert").filter(has_text="password")
     expect(alert).to_be_focused()
     assert page_errors == [] or all("401" in error for error in page_errors), page_errors
+
+
+def test_log_in_with_a_code_by_keyboard(page: Page, app_url: str):
+    sign_up(page, app_url, handle="kay_code", name="Kay Code")
+    section, totp = start_totp(page, app_url)
+    confirm_totp(section, totp)
+    section.get_by_role("button", name="I have stored them").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
+    page.goto(f"{app_url}/login")
+    type_into(page, "Email", "kay_code@example.com")
+    type_into(page, "Password", PASSWORD)
+    page.keyboard.press("Enter")
+    # The code step takes the focus, so the code can be typed at once.
+    expect(page.get_by_label("Code from your authenticator app")).to_be_focused()
+    page.keyboard.type(totp.now())
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{app_url}/settings")

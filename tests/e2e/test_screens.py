@@ -15,11 +15,14 @@ from playwright.sync_api import Page, expect
 from tests.e2e.conftest import DESKTOP, PHONE, ROOT
 from tests.e2e.flows import (
     PASSWORD,
+    confirm_totp,
     delete_webhook,
+    log_in,
     newest_link,
     photo,
     set_role,
     sign_up,
+    start_totp,
     webhook_with_a_delivery,
 )
 from tests.events.receivers import receiver
@@ -103,6 +106,20 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
     page.goto(f"{app_url}/settings/account")
     expect(page.get_by_role("heading", name="Delete account")).to_be_visible()
     screen.save("account")
+
+
+def test_two_factor_screens(screen: Screen, app_url: str):
+    page, size = screen.page, screen.size
+    handle = f"grace_{size}"
+    sign_up(page, app_url, handle=handle, name="Grace Hopper")
+    section, totp = start_totp(page, app_url)
+    screen.save("two-factor-setup")
+    confirm_totp(section, totp)
+    section.get_by_role("button", name="I have stored them").click()
+    page.get_by_role("button", name="Log out", exact=True).click()
+    log_in(page, app_url, handle=handle)
+    expect(page.get_by_label("Code from your authenticator app")).to_be_visible()
+    screen.save("login-code")
 
 
 def test_admin_screens(screen: Screen, app_url: str):

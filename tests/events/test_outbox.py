@@ -11,6 +11,7 @@ from portrait.models import User
 from tests.utils import images
 from tests.utils.auth import with_role
 from tests.utils.avatar import API, upload
+from tests.utils.factories import PASSWORD
 
 SECRETS = ("password", "email", "token", "hash")
 
@@ -66,7 +67,10 @@ def test_a_refused_edit_writes_no_event(client, account, auth):
 
 def test_deletion_relays_its_events_then_removes_the_account(client, account):
     user_id = account.user["id"]
-    assert client.delete(f"{API}/me", headers=account.headers).status_code == 204
+    assert (
+        client.delete(f"{API}/me", json={"password": PASSWORD}, headers=account.headers).status_code
+        == 204
+    )
     assert User._get_collection().find_one({"_id": ObjectId(user_id)}) is None
     records = list(EventRecord.objects(subject=user_id).order_by("seq"))
     assert [(types([r.envelope])[0], r.seq) for r in records] == [

@@ -18,6 +18,7 @@ from portrait.api import (
     profiles,
     reports,
     sessions,
+    totp,
     webhooks,
 )
 
@@ -27,6 +28,7 @@ BLUEPRINTS = [
     account_mail.bp,
     me.bp,
     sessions.bp,
+    totp.bp,
     profiles.bp,
     reports.bp,
     avatar.bp,

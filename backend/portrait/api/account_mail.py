@@ -108,7 +108,7 @@ def reset_password(data):
 @wrong_password_limit(key_func=signed_in_account_key)  # under jwt_required: the user is known
 def change_email(data):
     """Ask to change your email (with your password): a link goes to the new address."""
-    email_change.request_change(user=current_user, **data)
+    email_change.request_change(user=current_user, **data, request=request)
     return accepted("A confirmation link is on its way to the new address.")
 
 

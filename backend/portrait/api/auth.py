@@ -20,11 +20,13 @@ from portrait.schemas.account_mail import AcceptedSchema
 from portrait.schemas.auth import (
     AuthSchema,
     ClientQuerySchema,
+    LoginAnswerSchema,
     LoginSchema,
     SignupSchema,
     TokenPairSchema,
 )
-from portrait.services import accounts, login_guard, sessions, verification
+from portrait.schemas.totp import MfaLoginSchema
+from portrait.services import accounts, login_guard, mfa_tokens, sessions, verification
 from portrait.services.sessions import TokenPair
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Accounts and tokens")
@@ -36,6 +38,13 @@ def _account_key() -> str:
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
     return login_guard.account_key(email_key(email) if isinstance(email, str) else "")
+
+
+def _mfa_account_key() -> str:
+    # The account behind a valid mfa_token: wrong codes spend the same budget as passwords.
+    body = request.get_json(silent=True)
+    user = mfa_tokens.peek(body.get("mfa_token") if isinstance(body, dict) else None)
+    return login_guard.account_key(user.email_key if user else "")
 
 
 def _user_agent() -> str:
@@ -83,13 +92,18 @@ def verify_leaving_session() -> dict:
     return get_jwt()
 
 
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"  # tokens must not sit in caches
+    return response
+
+
 def _deliver(pair: TokenPair, client: str, **extra) -> dict:
     """Mobile clients get the refresh token in the body; browsers get it as an httpOnly
     cookie only, where page scripts (and so XSS) cannot read it."""
 
     @after_this_request
     def _headers(response):
-        response.headers["Cache-Control"] = "no-store"  # tokens must not sit in caches
+        _no_store(response)
         if client == "browser":
             set_refresh_cookies(response, pair.refresh_token)
         return response
@@ -128,14 +142,34 @@ def signup(data, client):
 @wrong_password_limit(key_func=_account_key)
 @bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
 @bp.arguments(LoginSchema)
-@bp.response(200, AuthSchema)
+@bp.response(200, LoginAnswerSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
 @bp.alt_response(403, response="FORBIDDEN", description="Suspended, or email not verified yet")
 @bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many attempts; wait")
 @bp.doc(operationId="login", security=[])
 def login(data, client):
-    """Log in with email and password and start a session."""
+    """Log in with email and password: a session, or `mfa_required` and an `mfa_token`
+    when two-factor sign-in is on (then POST /auth/login/mfa with a code)."""
     user, pair = accounts.login(**data, user_agent=_user_agent(), request=request)
+    if pair is None:
+        after_this_request(_no_store)
+        return {"mfa_required": True, "mfa_token": mfa_tokens.issue(user)}
+    return _deliver(pair, client, user=user, token_type="Bearer")
+
+
+@bp.route("/login/mfa", methods=["POST"])
+@limiter.limit(configured("RATELIMIT_LOGIN"))
+@wrong_password_limit(key_func=_mfa_account_key)
+@bp.arguments(ClientQuerySchema, location="query", as_kwargs=True)
+@bp.arguments(MfaLoginSchema)
+@bp.response(200, AuthSchema)
+@bp.alt_response(401, response="UNAUTHORIZED", description="Wrong code, or mfa_token not valid")
+@bp.alt_response(403, response="FORBIDDEN", description="Suspended")
+@bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many attempts; wait")
+@bp.doc(operationId="loginSecondFactor", security=[])
+def login_second_factor(data, client):
+    """Complete a login with a TOTP code (or a single-use recovery code)."""
+    user, pair = accounts.login_second_factor(**data, user_agent=_user_agent(), request=request)
     return _deliver(pair, client, user=user)
 
 

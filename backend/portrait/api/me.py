@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from portrait.extensions import wrong_password_limit
 from portrait.http import IF_MATCH, IF_NONE_MATCH, etag_headers, expected_version, not_modified
 from portrait.schemas.profile import MeSchema, PasswordChangeSchema, ProfileUpdateSchema
+from portrait.schemas.totp import ReauthSchema
 from portrait.services import accounts, login_guard, profiles
 
 bp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own account")
@@ -18,7 +19,7 @@ SECURITY = [{"bearerAuth": []}]
 ETAG_HEADER = {"ETag": {"description": "Version of the profile", "schema": {"type": "string"}}}
 
 
-def _no_store(response):
+def no_store(response):
     # Private data: no shared or browser cache keeps it (ETag revalidation still works).
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -34,7 +35,7 @@ class Me(MethodView):
     @bp.doc(operationId="readMe", security=SECURITY, parameters=[IF_NONE_MATCH])
     def get(self):
         """Read your profile (with its ETag)."""
-        after_this_request(_no_store)
+        after_this_request(no_store)
         cached = not_modified(current_user)
         if cached is not None:
             return cached
@@ -53,12 +54,15 @@ class Me(MethodView):
         )
         return user, etag_headers(user)
 
+    @bp.arguments(ReauthSchema)
     @bp.response(204)
-    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.alt_response(401, response="UNAUTHORIZED", description="Wrong password or code")
+    @bp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many wrong passwords")
     @bp.doc(operationId="deleteMe", security=SECURITY)
-    def delete(self):
-        """Delete your account, its sessions and its media."""
-        accounts.delete_account(user=current_user)
+    def delete(self, data):
+        """Delete your account, its sessions and its media (with your password, and a code
+        when two-factor sign-in is on)."""
+        accounts.delete_account(user=current_user, **data, request=request)
 
         @after_this_request
         def _forget_cookies(response):

@@ -59,6 +59,14 @@ class User(Document):
     # None, or {"at", "by", "by_handle", "reason"} while an admin has suspended the account:
     # no login, no public page, no avatar served (portrait.services.moderation).
     suspended = DictField(null=True, default=None)
+    # Two-factor sign-in (portrait.services.totp): the TOTP secret, Fernet-encrypted with a
+    # key derived from SECRET_KEY; `totp_pending` until a first code confirms it. The last
+    # accepted time step refuses a code replayed within its window; recovery codes are kept
+    # only as SHA-256 hashes (random 80-bit values: a slow hash would add nothing).
+    totp_secret = StringField(null=True, default=None)
+    totp_pending = StringField(null=True, default=None)
+    totp_last_step = IntField(default=0)
+    recovery_codes = ListField(StringField())
     version = IntField(required=True, default=1, min_value=1)
     created_at = DateTimeField(required=True, default=utcnow)
     updated_at = DateTimeField(required=True, default=utcnow)
@@ -71,6 +79,10 @@ class User(Document):
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def etag(self) -> str:

@@ -6,6 +6,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from portrait.schemas.base import InputSchema, email_field, password_field
+from portrait.schemas.totp import code_field
 
 
 def token_field() -> fields.String:
@@ -33,6 +34,7 @@ class PasswordResetSchema(InputSchema):
 class EmailChangeSchema(InputSchema):
     email = email_field(required=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=1024))
+    code = code_field()
 
 
 class AcceptedSchema(ma.Schema):

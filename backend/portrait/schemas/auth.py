@@ -53,3 +53,20 @@ class TokenPairSchema(ma.Schema):
 
 class AuthSchema(TokenPairSchema):
     user = fields.Nested(MeSchema, required=True)
+
+
+class LoginAnswerSchema(ma.Schema):
+    """A session (as AuthSchema), or, when a second factor is due, only `mfa_required` and
+    `mfa_token` (then POST /auth/login/mfa): every field is optional so clients decode both."""
+
+    access_token = fields.String()
+    refresh_token = fields.String(
+        metadata={"description": "Omitted when the refresh token travels in a cookie"}
+    )
+    token_type = fields.String()
+    expires_in = fields.Integer(metadata={"description": "Access token lifetime in seconds"})
+    user = fields.Nested(MeSchema)
+    mfa_required = fields.Boolean(metadata={"description": "True: no session yet; send a code"})
+    mfa_token = fields.String(
+        metadata={"description": "For POST /auth/login/mfa, valid 5 minutes; not an access token"}
+    )

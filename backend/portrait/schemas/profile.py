@@ -13,6 +13,7 @@ from portrait.schemas.base import (
     handle_field,
     password_field,
 )
+from portrait.schemas.totp import code_field
 from portrait.services.media import default_avatar
 
 
@@ -71,6 +72,9 @@ class MeSchema(PublicProfileSchema):
         validate=validate.OneOf(("user", "moderator", "admin")),
         metadata={"description": "Given only from the command line; admin includes moderator"},
     )
+    totp_enabled = fields.Boolean(
+        required=True, metadata={"description": "Log-in asks for a TOTP code after the password"}
+    )
     updated_at = fields.DateTime(required=True)
 
 
@@ -85,6 +89,7 @@ class ProfileUpdateSchema(InputSchema):
 class PasswordChangeSchema(InputSchema):
     current_password = fields.String(required=True, load_only=True)
     new_password = password_field(required=True)
+    code = code_field()
 
 
 class ProfileListQuerySchema(InputSchema):

@@ -16,7 +16,7 @@ from portrait.events import relay
 from portrait.models import User
 from portrait.models.user import email_key, handle_key, utcnow
 from portrait.security import hash_password, needs_rehash, verify_password
-from portrait.services import login_guard, security_log, sessions
+from portrait.services import login_guard, mfa_tokens, security_log, sessions, totp
 from portrait.services.sessions import TokenPair
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,9 @@ def authenticate(*, email: str, password: str) -> User:
 
 def login(
     *, email: str, password: str, user_agent: str = "", request: Request | None = None
-) -> tuple[User, TokenPair]:
-    """Slowed per account + client address (portrait.services.login_guard), never locked."""
+) -> tuple[User, TokenPair | None]:
+    """Slowed per account + client address (portrait.services.login_guard), never locked.
+    No session (None) while a second factor is due: `login_second_factor` completes it."""
     with login_guard.guarding(account=login_guard.account_key(email_key(email))):
         try:
             user = authenticate(email=email, password=password)
@@ -107,9 +108,27 @@ def login(
             known = User.objects(email_key=email_key(email), deleted_at=None).first()
             security_log.record(known, "login-failed", request)
             raise
+    if user.totp_enabled:
+        return user, None
+    return user, _start(user, user_agent, request)
+
+
+def login_second_factor(
+    *, mfa_token: str, code: str, user_agent: str = "", request: Request | None = None
+) -> tuple[User, TokenPair]:
+    """The code after the password; wrong codes are slowed like wrong passwords."""
+    user = mfa_tokens.read(mfa_token)
+    with login_guard.guarding(account=login_guard.account_key(user.email_key)):
+        totp.verify(user=user, code=code, request=request)
+    if user.suspended:  # suspended since the password step
+        raise Forbidden("This account is suspended.", type_suffix="account-suspended")
+    return user, _start(user, user_agent, request)
+
+
+def _start(user: User, user_agent: str, request: Request | None) -> TokenPair:
     security_log.record(user, "login", request)
     ip = request.remote_addr if request else ""
-    return user, sessions.start_session(user=user, user_agent=user_agent, ip=ip or "")
+    return sessions.start_session(user=user, user_agent=user_agent, ip=ip or "")
 
 
 def change_password(
@@ -118,10 +137,12 @@ def change_password(
     current_password: str,
     new_password: str,
     sid: str,
+    code: str | None = None,
     request: Request | None = None,
 ) -> None:
     """Changes the password and ends every other session (the current one stays). Wrong
-    current passwords are slowed like failed logins (the same account + address pair)."""
+    current passwords are slowed like failed logins (the same account + address pair); a
+    code is needed too when two-factor sign-in is on."""
     with login_guard.guarding(account=login_guard.account_key(user.email_key)):
         if not verify_password(user.password_hash, current_password):
             raise Unauthorized(
@@ -129,6 +150,7 @@ def change_password(
                 type_suffix="invalid-credentials",
                 errors={"current_password": ["wrong password"]},
             )
+    totp.require(user=user, code=code, request=request)
     User.objects(id=user.id).update_one(
         set__password_hash=hash_password(new_password), set__updated_at=utcnow()
     )
@@ -136,10 +158,14 @@ def change_password(
     security_log.record(user, "password-changed", request, sessions_ended=ended)
 
 
-def delete_account(*, user: User) -> None:
-    """Revokes sessions (tokens stop working at once), runs the hooks, then marks the account
-    deleted with its event (one update) and hands it to the event relay, which deletes the
-    document once its outbox is out (the dispatcher finishes if this request cannot)."""
+def delete_account(
+    *, user: User, password: str, code: str | None = None, request: Request | None = None
+) -> None:
+    """After re-authentication (the password, and a code when enrolled): revokes sessions
+    (tokens stop working at once), runs the hooks, then marks the account deleted with its
+    event (one update) and hands it to the event relay, which deletes the document once its
+    outbox is out (the dispatcher finishes if this request cannot)."""
+    totp.reauthenticate(user=user, password=password, code=code, request=request)
     sessions.revoke_user_sessions(user_id=user.id, reason="account-deleted")
     for hook in current_app.extensions.get(DELETION_HOOKS, []):
         hook(user)

@@ -7,21 +7,23 @@ from flask import Request
 from mongoengine.errors import NotUniqueError
 
 from portrait import mail
-from portrait.errors import BadRequest, Conflict, Unauthorized
+from portrait.errors import BadRequest, Conflict
 from portrait.models import User
 from portrait.models.base import utcnow
 from portrait.models.user import email_key
-from portrait.security import verify_password
-from portrait.services import accounts, email_tokens, security_log, verification
+from portrait.services import accounts, email_tokens, security_log, totp, verification
 
 
-def request_change(*, user: User, email: str, password: str) -> None:
-    if not verify_password(user.password_hash, password):
-        raise Unauthorized(
-            "The password is wrong.",
-            type_suffix="invalid-credentials",
-            errors={"password": ["wrong password"]},
-        )
+def request_change(
+    *,
+    user: User,
+    email: str,
+    password: str,
+    code: str | None = None,
+    request: Request | None = None,
+) -> None:
+    """Needs the password (and a code when two-factor sign-in is on)."""
+    totp.reauthenticate(user=user, password=password, code=code, request=request)
     if email_key(email) == user.email_key:
         raise BadRequest("This is already your email address.", errors={"email": ["unchanged"]})
     email_tokens.mail_link(

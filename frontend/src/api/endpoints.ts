@@ -7,16 +7,21 @@ import type {
   EmailAddress,
   EmailChange,
   LoginInput,
+  MfaChallenge,
+  MfaLogin,
   PasswordChange,
   PasswordReset,
   Profile,
   ProfileUpdate,
   PublicProfile,
+  Reauth,
   SecurityEventList,
   Session,
   SessionList,
   SignupInput,
   TokenPair,
+  TotpDisable,
+  TotpEnrolment,
 } from './types'
 
 const json = <T>(promise: Promise<{ data: T }>) => promise.then((r) => r.data)
@@ -31,8 +36,25 @@ export const signup = (input: SignupInput) =>
     }),
   )
 
+/** A session, or an MfaChallenge when two-factor sign-in is on (then `loginSecondFactor`). */
 export const login = (input: LoginInput) =>
-  json(request<Session>('POST', '/auth/login?client=browser', { body: input, anonymous: true }))
+  json(
+    request<Session | MfaChallenge>('POST', '/auth/login?client=browser', {
+      body: input,
+      anonymous: true,
+    }),
+  )
+
+export const loginSecondFactor = (input: MfaLogin) =>
+  json(request<Session>('POST', '/auth/login/mfa?client=browser', { body: input, anonymous: true }))
+
+/** Two-factor sign-in: start (password), confirm (first code: recovery codes), turn off. */
+export const startTotp = (password: string) =>
+  json(request<TotpEnrolment>('POST', '/me/2fa/totp', { body: { password } }))
+export const confirmTotp = (code: string) =>
+  json(request<{ recovery_codes: string[] }>('POST', '/me/2fa/totp/confirm', { body: { code } }))
+export const disableTotp = (input: TotpDisable) =>
+  request<void>('DELETE', '/me/2fa/totp', { body: input })
 
 /** Trades the httpOnly refresh cookie for a new access token (and a rotated cookie). */
 export const refresh = () =>
@@ -88,7 +110,7 @@ export async function updateMe(
 export const changePassword = (input: PasswordChange) =>
   request<void>('PUT', '/me/password', { body: input })
 
-export const deleteMe = () => request<void>('DELETE', '/me')
+export const deleteMe = (input: Reauth) => request<void>('DELETE', '/me', { body: input })
 
 export const uploadAvatar = (file: Blob, onProgress?: Progress) =>
   upload<Avatar>('PUT', '/me/avatar', file, onProgress)

@@ -64,8 +64,28 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Log in with email and password and start a session. */
+        /**
+         * Log in with email and password: a session, or `mfa_required` and an `mfa_token`
+         *     when two-factor sign-in is on (then POST /auth/login/mfa with a code).
+         */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a login with a TOTP code (or a single-use recovery code). */
+        post: operations["loginSecondFactor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -219,7 +239,10 @@ export interface paths {
         get: operations["readMe"];
         put?: never;
         post?: never;
-        /** Delete your account, its sessions and its media. */
+        /**
+         * Delete your account, its sessions and its media (with your password, and a code
+         *     when two-factor sign-in is on).
+         */
         delete: operations["deleteMe"];
         options?: never;
         head?: never;
@@ -308,6 +331,41 @@ export interface paths {
         get: operations["listSecurityEvents"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/2fa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the enrolment (with your password): a secret and its QR code for your app. */
+        post: operations["startTotp"];
+        /** Turn two-factor sign-in off (your password and a code, or a recovery code). */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/2fa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor sign-in on with a first code; the recovery codes are shown once. */
+        post: operations["confirmTotp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -835,6 +893,8 @@ export interface components {
              * @enum {string}
              */
             role: "user" | "moderator" | "admin";
+            /** @description Log-in asks for a TOTP code after the password */
+            totp_enabled: boolean;
             /** Format: date-time */
             updated_at: string;
         };
@@ -854,6 +914,25 @@ export interface components {
              */
             email: string;
             password: string;
+        };
+        LoginAnswer: {
+            access_token?: string;
+            /** @description Omitted when the refresh token travels in a cookie */
+            refresh_token?: string;
+            token_type?: string;
+            /** @description Access token lifetime in seconds */
+            expires_in?: number;
+            user?: components["schemas"]["Me"];
+            /** @description True: no session yet; send a code */
+            mfa_required?: boolean;
+            /** @description For POST /auth/login/mfa, valid 5 minutes; not an access token */
+            mfa_token?: string;
+        };
+        MfaLogin: {
+            /** @description From the login answer; valid 5 minutes */
+            mfa_token: string;
+            /** @description 6 digits from the authenticator app, or a recovery code */
+            code: string;
         };
         TokenPair: {
             access_token: string;
@@ -890,6 +969,8 @@ export interface components {
              */
             email: string;
             password: string;
+            /** @description 6 digits from the authenticator app, or a recovery code */
+            code?: string;
         };
         ProfileUpdate: {
             /** @example Ada */
@@ -903,6 +984,11 @@ export interface components {
             location?: string;
             website?: string;
         };
+        Reauth: {
+            password: string;
+            /** @description 6 digits from the authenticator app, or a recovery code */
+            code?: string;
+        };
         PasswordChange: {
             current_password: string;
             /**
@@ -910,6 +996,8 @@ export interface components {
              * @description 8-128 characters, hard to guess (common passwords, words, names and keyboard patterns are refused with the reason)
              */
             new_password: string;
+            /** @description 6 digits from the authenticator app, or a recovery code */
+            code?: string;
         };
         Session: {
             /** @description End it with DELETE */
@@ -944,6 +1032,29 @@ export interface components {
         };
         SecurityEventList: {
             events: components["schemas"]["SecurityEvent"][];
+        };
+        Password: {
+            password: string;
+        };
+        TotpEnrolment: {
+            /** @description Base32, to type by hand */
+            secret: string;
+            otpauth_uri: string;
+            /** @description The otpauth URI as a QR code (SVG data URI) */
+            qr_svg: string;
+        };
+        Code: {
+            /** @description 6 digits from the authenticator app, or a recovery code */
+            code: string;
+        };
+        RecoveryCodes: {
+            /** @description Ten single-use codes, shown only this once */
+            recovery_codes: string[];
+        };
+        TotpDisable: {
+            password: string;
+            /** @description 6 digits from the authenticator app, or a recovery code */
+            code: string;
         };
         PublicAvatar: {
             /**
@@ -1379,6 +1490,38 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["LoginAnswer"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    loginSecondFactor: {
+        parameters: {
+            query?: {
+                /** @description mobile: refresh token in the body. browser: refresh token in an httpOnly SameSite cookie (with a csrf_refresh_token cookie to echo in X-CSRF-TOKEN), never in the body. */
+                client?: "mobile" | "browser";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLogin"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": components["schemas"]["Auth"];
                 };
             };
@@ -1633,7 +1776,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reauth"];
+            };
+        };
         responses: {
             /** @description No Content */
             204: {
@@ -1643,6 +1790,8 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["UNAUTHORIZED"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -1790,6 +1939,91 @@ export interface operations {
                 };
             };
             401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    startTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Password"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpDisable"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Code"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            409: components["responses"]["CONFLICT"];
+            422: components["responses"]["UNPROCESSABLE_ENTITY"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

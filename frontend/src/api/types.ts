@@ -47,3 +47,9 @@ export type Accepted = Schemas['Accepted']
 export type EmailAddress = Schemas['EmailAddress']
 export type PasswordReset = Schemas['PasswordReset']
 export type EmailChange = Schemas['EmailChange']
+/** The login answer when a second factor is due: no session until POST /auth/login/mfa. */
+export type MfaChallenge = { mfa_required: true; mfa_token: string }
+export type MfaLogin = Schemas['MfaLogin']
+export type Reauth = Schemas['Reauth']
+export type TotpEnrolment = Schemas['TotpEnrolment']
+export type TotpDisable = Schemas['TotpDisable']

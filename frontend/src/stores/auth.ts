@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 
 import { setAuthHooks } from '@/api/client'
 import * as api from '@/api/endpoints'
-import type { LoginInput, Profile, Session, SignupInput, TokenPair } from '@/api/types'
+import type { LoginInput, MfaLogin, Profile, Session, SignupInput, TokenPair } from '@/api/types'
 
 /**
  * Who is signed in. The access token lives in memory only (never localStorage, so a script
@@ -76,8 +76,16 @@ export const useAuthStore = defineStore('auth', () => {
     return 'signed-in'
   }
 
-  async function login(input: LoginInput) {
-    start(await api.login(input))
+  /** 'signed-in', or the mfa_token to send with a code when two-factor sign-in is on. */
+  async function login(input: LoginInput): Promise<'signed-in' | { mfaToken: string }> {
+    const answer = await api.login(input)
+    if ('mfa_required' in answer && answer.mfa_required) return { mfaToken: answer.mfa_token }
+    start(answer as Session)
+    return 'signed-in'
+  }
+
+  async function loginSecondFactor(input: MfaLogin) {
+    start(await api.loginSecondFactor(input))
   }
 
   async function logout() {
@@ -105,6 +113,7 @@ export const useAuthStore = defineStore('auth', () => {
     hasRole,
     signup,
     login,
+    loginSecondFactor,
     logout,
     logoutEverywhere,
     refresh,

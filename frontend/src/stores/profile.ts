@@ -3,7 +3,14 @@ import { defineStore } from 'pinia'
 
 import type { Progress } from '@/api/client'
 import * as api from '@/api/endpoints'
-import type { CropBox, EmailChange, PasswordChange, Profile, ProfileUpdate } from '@/api/types'
+import type {
+  CropBox,
+  EmailChange,
+  PasswordChange,
+  Profile,
+  ProfileUpdate,
+  Reauth,
+} from '@/api/types'
 import { useAuthStore } from './auth'
 
 /** The signed-in user's own profile, its ETag for safe edits, and the avatar actions. */
@@ -61,8 +68,8 @@ export const useProfileStore = defineStore('profile', () => {
   /** Mails a link to the new address; the email changes when it is opened. */
   const changeEmail = (input: EmailChange) => api.changeEmail(input)
 
-  async function deleteAccount() {
-    await api.deleteMe()
+  async function deleteAccount(input: Reauth) {
+    await api.deleteMe(input)
     auth.clear()
   }
 

@@ -75,6 +75,10 @@ async function main() {
   }
   const login = await api.auth.loginRaw({ login: { email: email.toUpperCase(), password } })
   const session = await login.value()
+  // A login answers a session, or {mfaRequired, mfaToken} when two-factor sign-in is on.
+  if (session.mfaRequired || !session.user || !session.accessToken) {
+    throw new Error('a session was expected')
+  }
   api.tokens.access = session.accessToken
   api.tokens.refresh = session.refreshToken ?? ''
   seen.login = { status: login.raw.status, handle: session.user.handle }

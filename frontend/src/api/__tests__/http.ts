@@ -113,6 +113,7 @@ export const aProfile = (changes: Partial<Profile> = {}): Profile => {
     display_name: 'Ada',
     email: 'ada@example.com',
     email_verified: true,
+    totp_enabled: false,
     role: 'user',
     bio: '',
     location: '',

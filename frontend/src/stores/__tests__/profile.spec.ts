@@ -80,7 +80,7 @@ describe('useProfileStore', () => {
 
     auth.accessToken = 'T'
     await profile.load()
-    await profile.deleteAccount()
+    await profile.deleteAccount({ password: 'secret words' })
     expect(auth.isAuthenticated).toBe(false)
     await vi.waitFor(() => expect(profile.me).toBeNull())
   })
