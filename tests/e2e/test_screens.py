@@ -110,8 +110,8 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
 
 def test_two_factor_screens(screen: Screen, app_url: str):
     page, size = screen.page, screen.size
-    handle = f"grace_{size}"
-    sign_up(page, app_url, handle=handle, name="Grace Hopper")
+    handle = f"annie_{size}"  # one account per test: the screens share one store
+    sign_up(page, app_url, handle=handle, name="Annie Easley")
     section, totp = start_totp(page, app_url)
     screen.save("two-factor-setup")
     confirm_totp(section, totp)
