@@ -1,4 +1,5 @@
-"""Conditional-request helpers (ETag, If-Match, If-None-Match) shared by the views."""
+"""HTTP helpers shared by the views: conditional requests (ETag, If-Match, If-None-Match)
+and private answers that no cache may keep."""
 
 from __future__ import annotations
 
@@ -20,6 +21,13 @@ IF_NONE_MATCH = _optional_header(
 IF_MATCH = _optional_header(
     "If-Match", "The ETag you read: 412 if the profile changed since (optional)"
 )
+
+
+def no_store(response: Response) -> Response:
+    """Tokens, private data, who logged in from where: no shared or browser cache keeps the
+    answer (ETag revalidation still works). Used as ``after_this_request(no_store)``."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def etag_headers(user: User) -> dict[str, str]:

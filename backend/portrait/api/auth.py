@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from portrait.api import account_mail
 from portrait.extensions import configured, limiter, wrong_password_limit
+from portrait.http import no_store
 from portrait.models.user import email_key
 from portrait.schemas.account_mail import AcceptedSchema
 from portrait.schemas.auth import (
@@ -92,18 +93,13 @@ def verify_leaving_session() -> dict:
     return get_jwt()
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"  # tokens must not sit in caches
-    return response
-
-
 def _deliver(pair: TokenPair, client: str, **extra) -> dict:
     """Mobile clients get the refresh token in the body; browsers get it as an httpOnly
     cookie only, where page scripts (and so XSS) cannot read it."""
 
     @after_this_request
     def _headers(response):
-        _no_store(response)
+        no_store(response)
         if client == "browser":
             set_refresh_cookies(response, pair.refresh_token)
         return response
@@ -152,7 +148,7 @@ def login(data, client):
     when two-factor sign-in is on (then POST /auth/login/mfa with a code)."""
     user, pair = accounts.login(**data, user_agent=_user_agent(), request=request)
     if pair is None:
-        after_this_request(_no_store)
+        after_this_request(no_store)
         return {"mfa_required": True, "mfa_token": mfa_tokens.issue(user)}
     return _deliver(pair, client, user=user, token_type="Bearer")
 

@@ -8,7 +8,14 @@ from flask_jwt_extended import current_user, get_jwt, jwt_required, unset_jwt_co
 from flask_smorest import Blueprint
 
 from portrait.extensions import wrong_password_limit
-from portrait.http import IF_MATCH, IF_NONE_MATCH, etag_headers, expected_version, not_modified
+from portrait.http import (
+    IF_MATCH,
+    IF_NONE_MATCH,
+    etag_headers,
+    expected_version,
+    no_store,
+    not_modified,
+)
 from portrait.schemas.profile import MeSchema, PasswordChangeSchema, ProfileUpdateSchema
 from portrait.schemas.totp import ReauthSchema
 from portrait.services import accounts, login_guard, profiles
@@ -17,12 +24,6 @@ bp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="Your own ac
 
 SECURITY = [{"bearerAuth": []}]
 ETAG_HEADER = {"ETag": {"description": "Version of the profile", "schema": {"type": "string"}}}
-
-
-def no_store(response):
-    # Private data: no shared or browser cache keeps it (ETag revalidation still works).
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("")

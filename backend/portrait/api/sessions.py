@@ -7,6 +7,7 @@ from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
 from portrait.api.auth import verify_leaving_session
+from portrait.http import no_store
 from portrait.schemas.sessions import SecurityEventListSchema, SessionListSchema
 from portrait.services import security_log, sessions
 
@@ -17,11 +18,6 @@ bp = Blueprint(
 SECURITY = [{"bearerAuth": []}]
 
 
-def _no_store(response):
-    response.headers["Cache-Control"] = "no-store"  # who logged in from where is private
-    return response
-
-
 @bp.route("/me/sessions", methods=["GET"])
 @bp.response(200, SessionListSchema)
 @bp.alt_response(401, response="UNAUTHORIZED")
@@ -29,7 +25,7 @@ def _no_store(response):
 @jwt_required()
 def list_sessions():
     """List the devices signed in to your account (`current` is this one)."""
-    after_this_request(_no_store)
+    after_this_request(no_store)
     return {"sessions": sessions.list_sessions(user_id=current_user.id)}
 
 
@@ -64,5 +60,5 @@ def logout_all():
 @jwt_required()
 def list_security_events():
     """Your last 50 security events: logins, failed logins, session ends, password changes."""
-    after_this_request(_no_store)
+    after_this_request(no_store)
     return {"events": security_log.recent(user_id=current_user.id)}

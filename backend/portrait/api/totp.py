@@ -7,8 +7,9 @@ from flask import after_this_request, request
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
-from portrait.api.me import SECURITY, no_store, signed_in_account_key
+from portrait.api.me import SECURITY, signed_in_account_key
 from portrait.extensions import wrong_password_limit
+from portrait.http import no_store
 from portrait.schemas.totp import (
     CodeSchema,
     PasswordSchema,
