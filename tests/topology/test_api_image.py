@@ -38,7 +38,7 @@ signup = client.post("/api/v1/auth/signup", json={{"email": "img@example.com",
     "password": "correct horse battery staple", "handle": "image", "display_name": "Img"}})
 assert signup.status_code == 201, signup.get_json()
 assert client.get("/api/v1/openapi.json").status_code == 200
-loaded = sorted(m for m in sys.modules if m.split(".")[0] in {NOT_IN_THE_IMAGE!r})
+loaded = sorted(m for m in list(sys.modules) if m.split(".")[0] in {NOT_IN_THE_IMAGE!r})
 assert not loaded, loaded
 """
 )
