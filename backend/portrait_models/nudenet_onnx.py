@@ -12,14 +12,14 @@ IoU 0.45) and its box arithmetic.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from importlib import resources
 
 import cv2
 import nudenet.nudenet as _nudenet_module
 import numpy as np
-import onnxruntime as ort
+
+from portrait_models.onnx_session import OnnxDetector
 
 MODEL_FILE = resources.files("nudenet") / "320n.onnx"
 # The label order is the network's output order; read it from the package we run.
@@ -42,45 +42,14 @@ class RawDetection:
     h: float
 
 
-_sessions: dict[int, ort.InferenceSession] = {}
-_sessions_lock = threading.Lock()
-
-
-def session(threads: int) -> ort.InferenceSession:
-    """One session per process and thread count, created once under a lock."""
-    with _sessions_lock:
-        if threads not in _sessions:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = threads
-            options.inter_op_num_threads = 1
-            options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-            _sessions[threads] = ort.InferenceSession(
-                str(MODEL_FILE), options, providers=["CPUExecutionProvider"]
-            )
-        return _sessions[threads]
-
-
-class NudeNetDetector:
+class NudeNetDetector(OnnxDetector):
     """Runs 320n on an RGB array; ``load()`` is idempotent and thread-safe."""
 
-    def __init__(self, *, threads: int = 1) -> None:
-        self.threads = threads
-        self._session: ort.InferenceSession | None = None
-
-    def load(self) -> None:
-        if self._session is None:
-            self._session = session(self.threads)
-
-    @property
-    def loaded(self) -> bool:
-        return self._session is not None
+    model_file = MODEL_FILE
 
     def detect(self, rgb: np.ndarray) -> list[RawDetection]:
-        self.load()
-        assert self._session is not None
         blob, side = _preprocess(rgb)
-        input_name = self._session.get_inputs()[0].name
-        output = self._session.run(None, {input_name: blob})[0]
+        output = self._run(blob)[0]
         return _postprocess(output, side, width=rgb.shape[1], height=rgb.shape[0])
 
 

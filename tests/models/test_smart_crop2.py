@@ -1,5 +1,5 @@
-"""smart-crop 2.0.0: NudeNet's face boxes framed by rules -- a face is whole or out, the
-group is kept when one crop holds it with the main face >= 20% of its height."""
+"""smart-crop 2.0.0: BlazeFace's faces framed by rules -- a face is whole or out, the group
+is kept when one crop holds it with the main face >= 20% of its height."""
 
 import pytest
 
@@ -47,8 +47,8 @@ def test_group_that_fits_is_kept_else_the_main_person_is_framed():
 
 
 def test_two_people_side_by_side_are_both_framed_whole(registry):
-    """Faces 108 px wide in a 2400 px frame. (At 65 px NudeNet sees only one of the two,
-    where 1.0.0's cascade sees both: one reason 2.0.0 is not champion; docs/models-lifecycle.md.)"""
+    """Faces 108 px wide in a 2400 px frame: too small for the whole-photo pass (128 px),
+    found by the tiles."""
     frame, first = composite((2400, 1000), 1.0, (0.0, 0.5), "rocket")
     y = round((1000 - 512) * 0.5)
     frame[y : y + 512, 300:812] = frame[y : y + 512, :512].copy()
@@ -61,7 +61,7 @@ def test_two_people_side_by_side_are_both_framed_whole(registry):
 def test_portrait_of_the_astronaut(registry):
     result = _model(registry).predict(_decoded(jpeg("astronaut")))
     crop, face = result["crop"], result["faces"][0]
-    assert result["method"] == "faces" and face["source"] == "nudenet"
+    assert result["method"] == "faces" and face["source"] == "blazeface"
     assert contains(crop, (170, 62, 108, 120))  # the hand-drawn face box, whole
     assert face["height"] / crop["height"] == pytest.approx(1 / 3, abs=0.06)
 
@@ -81,3 +81,14 @@ def test_crop_is_inside_the_image_with_the_aspect_and_deterministic(registry, na
 def test_photos_without_faces_get_a_saliency_crop(registry):
     result = _model(registry).predict(_decoded(jpeg("coffee")))
     assert result["method"] == "saliency" and result["faces"] == []
+
+
+@pytest.mark.parametrize("scale", [0.7, 1.0])
+def test_a_small_face_beside_a_cat_is_the_main_one(registry, scale):
+    """The astronaut small in a wide photo of a cat: BlazeFace scores the cat's face 0.6-0.7,
+    the person's 0.9+; the main face is the largest *sure* one, so the person is framed."""
+    frame, face = composite((1600, 900), scale, (0.0, 0.5), "chelsea")
+    result = _model(registry).predict(_decoded(encode(frame, quality=90)))
+    assert result["method"] == "faces"
+    assert contains(result["crop"], face)
+    assert face[3] / result["crop"]["height"] == pytest.approx(1 / 3, abs=0.08)

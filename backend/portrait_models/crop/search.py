@@ -62,12 +62,16 @@ def _pad(face: Rect, margin: float, width: int, height: int) -> Rect:
     return grown.clamp_to(width, height)
 
 
-def frame(faces: list[Rect], width: int, height: int, aspect: float) -> Rect:
-    """The crop for ``faces`` (main face first), inside the image, of the asked aspect."""
+def frame(
+    faces: list[Rect], width: int, height: int, aspect: float, unsure: tuple[Rect, ...] = ()
+) -> Rect:
+    """The crop for ``faces`` (main face first), inside the image, of the asked aspect.
+    ``unsure`` faces (a detector's doubtful ones) are never sliced but never make a group."""
     main = faces[0]
     _, max_h = largest_size(aspect, width, height)
     near = [f for f in faces[1:] if f.h >= main.h / 3]
     group = [main] + [f for f in near if f.h >= main.h / 2]
+    near += [f for f in unsure if f.h >= main.h / 3]
     attempts = []
     if len(group) > 1:
         box = _union(group)
