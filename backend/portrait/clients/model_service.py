@@ -33,14 +33,17 @@ import requests
 from portrait.clients.model_types import (
     AvatarAnalysis,
     Box,
+    CatalogEntry,
     Detection,
     Face,
     ModelInputRefused,
     ModelServiceError,
     ModelServiceUnavailable,
+    ModelVersion,
     Moderation,
     Prediction,
     parse_avatar,
+    parse_catalog,
     parse_crop,
     parse_moderation,
 )
@@ -48,12 +51,14 @@ from portrait.clients.model_types import (
 __all__ = [
     "AvatarAnalysis",
     "Box",
+    "CatalogEntry",
     "Detection",
     "Face",
     "ModelInputRefused",
     "ModelServiceClient",
     "ModelServiceError",
     "ModelServiceUnavailable",
+    "ModelVersion",
     "Moderation",
     "Prediction",
     "parse_crop",
@@ -124,6 +129,22 @@ class ModelServiceClient:
             return parse_moderation(answer.result, answer.model, answer.version)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelServiceUnavailable(f"unexpected moderation response: {exc!r}") from exc
+
+    def list_models(self) -> tuple[CatalogEntry, ...]:
+        """The catalog: every served model with its versions, stages and reports."""
+        response = self._send("GET", "/v1/models")
+        # No input to refuse here: any answer but 200 (a 404 means a wrong MODELS_URL) is
+        # the service being unusable, like a 5xx.
+        if response.status_code != 200:
+            raise ModelServiceUnavailable(
+                f"model service answered {response.status_code} to the catalog",
+                retry_after=_retry_after(response),
+            )
+        body = _json_or_none(response)
+        try:
+            return parse_catalog(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelServiceUnavailable(f"unexpected catalog response: {exc!r}") from exc
 
     def ready(self) -> bool:
         """True when the service answers ``/readyz`` with 200 (models loaded). Never raises."""
