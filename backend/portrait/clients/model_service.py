@@ -14,7 +14,12 @@ Error mapping for the API (fail closed, never 500):
   (415 not an image, 422 corrupt/undecodable, 413 too large or too many pixels, 404 unknown
   model/version). ``exc.status``/``exc.detail``/``exc.problem`` carry the service's
   problem+json. Map 413/415/422 to the same status for the user; a 404 means the API asked for
-  a model the service does not host (a configuration error -- map to 503).
+  a model the service does not host (a configuration error -- map to 503). The Models page's
+  try is the exception: there a visitor named the model, so its 404 is a 404
+  (``portrait.services.model_catalog``).
+
+The catalog (``list_models``) has no input to refuse: anything but a 200 with the catalog is
+:class:`ModelServiceUnavailable`.
 
 Retries: only on connection errors (nothing reached the service), ``retries`` extra attempts
 with a short back-off. Read timeouts are not retried: the caller's latency budget is
