@@ -59,6 +59,7 @@ def _init_extensions(app: Flask) -> None:
         avatar_models,
         media,
         media_cleanup,
+        model_catalog,
         security_log,
     )
     from portrait.services.health import add_readiness_check, add_readiness_detail, check_database
@@ -72,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
     add_readiness_check(app, "database", lambda: check_database(app))
     add_readiness_detail(app, "events", events_health.lag)  # the dispatcher's lag, informative
     avatar_models.init_app(app)  # the model-service client, and its /readyz check
+    model_catalog.init_app(app)  # the Models page's short-lived copy of the catalog
     media.init_app(app)  # the media store
     accounts.add_deletion_hook(app, avatar.delete_all_media)
     accounts.add_deletion_hook(app, security_log.delete_user_events)

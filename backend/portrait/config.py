@@ -74,6 +74,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("LOGIN_DELAY_MAX", int, 300, "Longest delay (seconds) between failing attempts."),
     Option("RATELIMIT_REFRESH", str, "60 per minute", "Token refreshes per client IP."),
     Option("RATELIMIT_AVATAR", str, "30 per hour", "Avatar uploads + re-framings per account."),
+    Option(
+        "MODELS_TRY_RATE_LIMIT", str, "10 per minute", "Model tries (Models page) per client IP."
+    ),
     Option("PROXY_HOPS", int, 0, "Trusted reverse proxies in front (for X-Forwarded-For)."),
     Option("MAX_REQUEST_BYTES", int, 12 * 1024 * 1024, "Largest request body accepted."),
     Option("JSON_MAX_BYTES", int, 64 * 1024, "Largest JSON request body (else 413)."),

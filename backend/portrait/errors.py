@@ -87,6 +87,12 @@ class ImageRejected(PortraitError):
     status, title, type_suffix = 422, "Image Rejected", "image-rejected"
 
 
+class InputRefused(PortraitError):
+    """A model refused the input it was given (an option out of range, too many pixels)."""
+
+    status, title, type_suffix = 422, "Unprocessable Content", "model-refused"
+
+
 class RetryLater(PortraitError):
     """An error that tells the client when to try again (Retry-After, in seconds)."""
 

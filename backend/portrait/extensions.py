@@ -14,6 +14,7 @@ from flask_smorest.utils import prepare_response
 
 from portrait.errors import TooManyRequests
 from portrait.problems import PROBLEM_MIMETYPE, ProblemSchema
+from portrait.schemas.base import OneOfSchemas
 from portrait.services import login_guard
 
 # Every 429 and 503 carries it (portrait.errors): clients back off for that long.
@@ -41,6 +42,13 @@ def nullable_ref(self, field, ret: dict, **_kwargs) -> dict:
     return {"anyOf": [*refs, ONLY_NULL]}  # replaces apispec's anyOf in the property
 
 
+def one_of_schemas(self, field, ret: dict, **_kwargs) -> dict:
+    """A OneOfSchemas field as `oneOf` references to its schemas (components, like Nested's)."""
+    if not isinstance(field, OneOfSchemas):
+        return {}
+    return {"oneOf": [self.resolve_nested_schema(schema) for schema in field.schemas]}
+
+
 class PortraitApi(Api):
     """flask-smorest's Api whose error responses are documented (and sent) as problem+json,
     with a document that generated clients (tests/contract) use unchanged."""
@@ -50,6 +58,7 @@ class PortraitApi(Api):
     def _init_spec(self, **kwargs) -> None:
         super()._init_spec(**kwargs)
         self.ma_plugin.converter.add_attribute_function(nullable_ref)
+        self.ma_plugin.converter.add_attribute_function(one_of_schemas)
 
     def _register_error_handlers(self) -> None:
         # portrait.errors.init_app owns every error handler, so errors have one shape.
@@ -121,6 +130,14 @@ def avatar_change_limit():
     """Uploads and re-framings per account (RATELIMIT_AVATAR): each runs the models."""
     return limiter.shared_limit(
         configured("RATELIMIT_AVATAR"), scope="avatar", key_func=signed_in_user_key
+    )
+
+
+def models_try_limit():
+    """Tries on the Models page per client address (MODELS_TRY_RATE_LIMIT): public, and each
+    runs a model on a photo, so anonymous visitors share one budget per address."""
+    return limiter.shared_limit(
+        configured("MODELS_TRY_RATE_LIMIT"), scope="models-try", key_func=address_key
     )
 
 

@@ -1,12 +1,16 @@
-"""HTTP helpers shared by the views: conditional requests (ETag, If-Match, If-None-Match)
-and private answers that no cache may keep."""
+"""HTTP helpers shared by the views: conditional requests (ETag, If-Match, If-None-Match),
+private answers that no cache may keep, and reading an uploaded picture within its limit."""
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, current_app, request
 
-from portrait.errors import PreconditionFailed
+from portrait.errors import BadRequest, PayloadTooLarge, PreconditionFailed
+from portrait.imaging import megabytes
 from portrait.models import User
+
+# The multipart envelope around the picture may add this much to AVATAR_MAX_BYTES.
+MULTIPART_SLACK = 64 * 1024
 
 
 def _optional_header(name: str, description: str) -> dict:
@@ -51,3 +55,38 @@ def expected_version(user: User) -> int | None:
             "The profile changed since you read it (stale If-Match); reload and retry."
         )
     return user.version
+
+
+def multipart_upload_body(description: str) -> dict:
+    """The OpenAPI request body of a picture upload: multipart/form-data, field `file`. One
+    documented content type: generators handle one body per operation (openapi-python-client
+    fails to import a module with several)."""
+    schema = {
+        "type": "object",
+        "properties": {"file": {"type": "string", "format": "binary"}},
+        "required": ["file"],
+    }
+    content = {"multipart/form-data": {"schema": schema}}
+    return {"description": description, "required": True, "content": content}
+
+
+def upload_bytes(*, raw_body: bool = True) -> bytes:
+    """The picture from the multipart field `file`, at most AVATAR_MAX_BYTES + 1 bytes of it
+    (so the format check can say "too large"). Other content types: the raw body when
+    `raw_body` (mobile apps send that), else a 400."""
+    limit = current_app.config["AVATAR_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit + MULTIPART_SLACK:
+        raise PayloadTooLarge(f"The file is larger than {megabytes(limit)}.")  # before reading
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise BadRequest(
+                "Send the picture in the multipart field 'file'.", errors={"file": ["missing"]}
+            )
+        return upload.read(limit + 1)
+    if not raw_body:
+        raise BadRequest(
+            "Send the picture as multipart/form-data in the field 'file'.",
+            errors={"file": ["missing"]},
+        )
+    return request.get_data(cache=False)

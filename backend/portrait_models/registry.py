@@ -121,10 +121,7 @@ class Registry:
             "champion": champion.version,
             "latest": ordered[-1],
             "versions": ordered,
-            "stages": {
-                v: {"stage": self.stage(name, v), "report": self._headlines.get((name, v))}
-                for v in ordered
-            },
+            "stages": {v: self._version_entry(name, versions[v]) for v in ordered},
             "description": champion.description,
             "license": champion.license,
             "input": champion.input,
@@ -140,6 +137,16 @@ class Registry:
             },
             "output": champion.output,
             "predict": f"/v1/models/{name}/predict",
+        }
+
+    def _version_entry(self, name: str, model: Model) -> dict[str, Any]:
+        # Per version, not only the champion's: a candidate may be another method, with
+        # other weights under another license (smart-crop 2.0.0 runs NudeNet's face boxes).
+        return {
+            "stage": self.stage(name, model.version),
+            "report": self._headlines.get((name, model.version)),
+            "description": model.description,
+            "license": model.license,
         }
 
 

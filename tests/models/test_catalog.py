@@ -21,6 +21,25 @@ def test_catalog_describes_every_model(models_client):
     assert body["pipelines"][0]["path"] == "/v1/pipelines/avatar"
 
 
+def test_catalog_describes_each_version_with_its_own_model(models_client, registry):
+    body = models_client.get("/v1/models").get_json()
+    models = {entry["name"]: entry for entry in body["models"]}
+    for name, entry in models.items():
+        assert list(entry["stages"]) == entry["versions"]
+        for version, staged in entry["stages"].items():
+            model = registry.get(name, version)
+            assert staged["description"] == model.description
+            assert staged["license"] == model.license
+            assert staged["stage"] in ("champion", "candidate", "retired")
+            assert "report" in staged
+    crop = models["smart-crop"]["stages"]
+    # The candidate is another method under another license than the champion: the catalog
+    # must not give it the champion's words.
+    assert crop["2.0.0"]["stage"] == "candidate"
+    assert crop["2.0.0"]["description"] != crop["1.0.0"]["description"]
+    assert crop["2.0.0"]["license"] != crop["1.0.0"]["license"]
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_pinned_version_answers_like_latest(models_client, name):
     image = jpeg("astronaut")

@@ -129,6 +129,8 @@ def test_unavailable_when_nothing_listens():
     with pytest.raises(ModelServiceUnavailable, match="unreachable"):
         client.analyze_avatar(b"jpeg", content_type="image/jpeg")
     assert client.ready() is False
+    with pytest.raises(ModelServiceUnavailable, match="unreachable"):
+        client.list_models()
 
 
 def test_connection_errors_are_retried_a_bounded_number_of_times(resetting_server):
@@ -164,6 +166,22 @@ def test_unavailable_on_garbage_or_server_errors(canned, status, body, content_t
         client.analyze_avatar(b"jpeg", content_type="image/jpeg")
     with pytest.raises(ModelServiceUnavailable):
         client.predict("smart-crop", b"jpeg")
+    with pytest.raises(ModelServiceUnavailable):
+        client.list_models()
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (404, b'{"title": "Not Found", "status": 404}'),  # MODELS_URL names another server
+        (200, b'{"models": {"smart-crop": {}}}'),
+        (200, b'{"models": [{"name": "smart-crop"}]}'),
+        (200, b'{"models": "none"}'),
+    ],
+)
+def test_catalog_is_unavailable_on_any_answer_but_the_catalog(canned, status, body):
+    with pytest.raises(ModelServiceUnavailable):
+        ModelServiceClient(canned(status, body), read_timeout=2.0).list_models()
 
 
 def test_retry_after_from_a_503_is_passed_on(canned):

@@ -76,6 +76,18 @@ def test_client_predict_latest_and_pinned(client):
     assert crop["width"] / crop["height"] == pytest.approx(1.5, rel=0.01)
 
 
+def test_client_list_models_reads_the_catalog_typed(client, registry):
+    catalog = {entry.name: entry for entry in client.list_models()}
+    assert set(catalog) == {"nudity-detection", "smart-crop"}
+    crop = catalog["smart-crop"]
+    assert crop.champion == "1.0.0" and crop.predict == "/v1/models/smart-crop/predict"
+    assert [v.version for v in crop.versions] == ["1.0.0", "2.0.0"]  # oldest first
+    assert [v.stage for v in crop.versions] == ["champion", "candidate"]
+    for version in crop.versions:
+        assert version.description == registry.get("smart-crop", version.version).description
+    assert crop.options["aspect"]["default"] == 1.0 and crop.output
+
+
 @pytest.mark.parametrize(
     ("call", "status"),
     [

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import Blueprint
 
 from portrait.config import OPTIONS_BY_NAME
-from portrait.errors import BadRequest, PayloadTooLarge
 from portrait.extensions import avatar_change_limit
-from portrait.http import etag_headers
+from portrait.http import etag_headers, multipart_upload_body, upload_bytes
 from portrait.imaging import megabytes, megapixels
 from portrait.schemas.avatar import AvatarSchema, CropUpdateSchema
 from portrait.services import avatar
@@ -24,39 +22,12 @@ SECURITY = [{"bearerAuth": []}]
 # states the limit the app runs with.
 MAX_BYTES = megabytes(OPTIONS_BY_NAME["AVATAR_MAX_BYTES"].default)
 MAX_PIXELS = megapixels(OPTIONS_BY_NAME["AVATAR_MAX_PIXELS"].default)
-# One documented content type: generators handle one body per operation (openapi-python-client
-# fails to import a module with several). A raw image body is still accepted (_upload_bytes).
 ETAG_HEADER = {"ETag": {"description": "New version of the profile", "schema": {"type": "string"}}}
-UPLOAD_BODY = {
-    "description": "JPEG, PNG, WebP, GIF (first frame) or HEIC/HEIF; the format is read from "
-    f"the bytes, never from the name or Content-Type. At most {MAX_BYTES} and {MAX_PIXELS}.",
-    "required": True,
-    "content": {
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
-    },
-}
-
-
-def _upload_bytes() -> bytes:
-    """The picture from a multipart `file` field or, for other content types, the raw body."""
-    limit = current_app.config["AVATAR_MAX_BYTES"]
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        # Refused before reading: the multipart envelope gets 64 KB of slack.
-        raise PayloadTooLarge(f"The file is larger than {megabytes(limit)}.")
-    if request.mimetype == "multipart/form-data":
-        upload = request.files.get("file")
-        if upload is None:
-            raise BadRequest(
-                "Send the picture in the multipart field 'file'.", errors={"file": ["missing"]}
-            )
-        return upload.read(limit + 1)
-    return request.get_data(cache=False)
+# A raw image body is accepted too (upload_bytes), but only multipart is documented.
+UPLOAD_BODY = multipart_upload_body(
+    "JPEG, PNG, WebP, GIF (first frame) or HEIC/HEIF; the format is read from "
+    f"the bytes, never from the name or Content-Type. At most {MAX_BYTES} and {MAX_PIXELS}."
+)
 
 
 @bp.route("")
@@ -78,7 +49,7 @@ class MyAvatar(MethodView):
     @avatar_change_limit()  # inside the class's jwt_required: per signed-in user
     def put(self):
         """Upload a new avatar: checked, framed and resized; nothing is kept if refused."""
-        user = avatar.replace_avatar(user=current_user, data=_upload_bytes())
+        user = avatar.replace_avatar(user=current_user, data=upload_bytes())
         return user.avatar, etag_headers(user)
 
     @bp.response(204, headers=ETAG_HEADER)

@@ -14,7 +14,12 @@ Error mapping for the API (fail closed, never 500):
   (415 not an image, 422 corrupt/undecodable, 413 too large or too many pixels, 404 unknown
   model/version). ``exc.status``/``exc.detail``/``exc.problem`` carry the service's
   problem+json. Map 413/415/422 to the same status for the user; a 404 means the API asked for
-  a model the service does not host (a configuration error -- map to 503).
+  a model the service does not host (a configuration error -- map to 503). The Models page's
+  try is the exception: there a visitor named the model, so its 404 is a 404
+  (``portrait.services.model_catalog``).
+
+The catalog (``list_models``) has no input to refuse: anything but a 200 with the catalog is
+:class:`ModelServiceUnavailable`.
 
 Retries: only on connection errors (nothing reached the service), ``retries`` extra attempts
 with a short back-off. Read timeouts are not retried: the caller's latency budget is
@@ -33,14 +38,17 @@ import requests
 from portrait.clients.model_types import (
     AvatarAnalysis,
     Box,
+    CatalogEntry,
     Detection,
     Face,
     ModelInputRefused,
     ModelServiceError,
     ModelServiceUnavailable,
+    ModelVersion,
     Moderation,
     Prediction,
     parse_avatar,
+    parse_catalog,
     parse_crop,
     parse_moderation,
 )
@@ -48,12 +56,14 @@ from portrait.clients.model_types import (
 __all__ = [
     "AvatarAnalysis",
     "Box",
+    "CatalogEntry",
     "Detection",
     "Face",
     "ModelInputRefused",
     "ModelServiceClient",
     "ModelServiceError",
     "ModelServiceUnavailable",
+    "ModelVersion",
     "Moderation",
     "Prediction",
     "parse_crop",
@@ -124,6 +134,22 @@ class ModelServiceClient:
             return parse_moderation(answer.result, answer.model, answer.version)
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelServiceUnavailable(f"unexpected moderation response: {exc!r}") from exc
+
+    def list_models(self) -> tuple[CatalogEntry, ...]:
+        """The catalog: every served model with its versions, stages and reports."""
+        response = self._send("GET", "/v1/models")
+        # No input to refuse here: any answer but 200 (a 404 means a wrong MODELS_URL) is
+        # the service being unusable, like a 5xx.
+        if response.status_code != 200:
+            raise ModelServiceUnavailable(
+                f"model service answered {response.status_code} to the catalog",
+                retry_after=_retry_after(response),
+            )
+        body = _json_or_none(response)
+        try:
+            return parse_catalog(body)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelServiceUnavailable(f"unexpected catalog response: {exc!r}") from exc
 
     def ready(self) -> bool:
         """True when the service answers ``/readyz`` with 200 (models loaded). Never raises."""

@@ -119,6 +119,30 @@ class AvatarAnalysis:
         )
 
 
+@dataclass(frozen=True)
+class ModelVersion:
+    """One served version of a model, as the catalog describes it."""
+
+    version: str
+    stage: str  # champion, candidate or retired (the stages file)
+    description: str
+    license: str
+    report: dict[str, Any] | None  # the evaluation's headline; None before the first one
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """A ``GET /v1/models`` entry: a model, its champion's options and output, its versions
+    (oldest first) and its predict path on the model service."""
+
+    name: str
+    champion: str
+    options: dict[str, Any]
+    output: dict[str, Any]
+    versions: tuple[ModelVersion, ...]
+    predict: str
+
+
 def _box(raw: dict[str, Any]) -> Box:
     return Box(int(raw["x"]), int(raw["y"]), int(raw["width"]), int(raw["height"]))
 
@@ -165,4 +189,29 @@ def parse_moderation(result: dict[str, Any], model: str, version: str) -> Modera
         detections=tuple(_detection(d) for d in result["detections"]),
         model=model,
         version=version,
+    )
+
+
+def _version(version: str, staged: dict[str, Any]) -> ModelVersion:
+    report = staged["report"]
+    return ModelVersion(
+        version=str(version),
+        stage=str(staged["stage"]),
+        description=str(staged["description"]),
+        license=str(staged["license"]),
+        report=None if report is None else dict(report),
+    )
+
+
+def parse_catalog(body: dict[str, Any]) -> tuple[CatalogEntry, ...]:
+    return tuple(
+        CatalogEntry(
+            name=str(entry["name"]),
+            champion=str(entry["champion"]),
+            options=dict(entry["options"]),
+            output=dict(entry["output"]),
+            versions=tuple(_version(v, entry["stages"][v]) for v in entry["versions"]),
+            predict=str(entry["predict"]),
+        )
+        for entry in body["models"]
     )

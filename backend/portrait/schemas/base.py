@@ -28,6 +28,15 @@ class InputSchema(ma.Schema):
         return data
 
 
+class OneOfSchemas(fields.Raw):
+    """A value dumped unchanged, documented as one of `schemas` (the OpenAPI `oneOf` is
+    written by portrait.extensions.one_of_schemas)."""
+
+    def __init__(self, *schemas: type[ma.Schema], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.schemas = schemas
+
+
 class Trimmed(fields.String):
     """A string with surrounding whitespace removed (what users meant to type)."""
 

@@ -93,11 +93,12 @@ def decode_slot() -> Iterator[None]:
         slots.release()
 
 
-def check_header(data: bytes) -> None:
+def check_header(data: bytes) -> str:
     """The header checks (format, pixels, price): a refusal costs microseconds, so it comes
-    before any slot and never waits behind other uploads, nor gets a 503."""
+    before any slot and never waits behind other uploads, nor gets a 503. Returns the format
+    Pillow read from the bytes (JPEG, MPO, PNG, WEBP, GIF or HEIF)."""
     try:
-        imaging.open_upload(data, limits())
+        return imaging.open_upload(data, limits()).format
     except imaging.ImagingError as exc:
         raise _IMAGING_ERRORS[type(exc)](str(exc)) from exc
 

@@ -462,6 +462,47 @@ export interface paths {
         patch: operations["reframeAvatar"];
         trace?: never;
     };
+    "/api/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every model the model service serves: versions, stages, options, reports. */
+        get: operations["listModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a model on a photo (the champion, or ?version=); nothing is stored.
+         * @description Every query parameter but `version` is passed to the model as an option (its name and
+         *     range are in the catalog's `options`), e.g. `aspect=1` for smart-crop, `threshold=0.6`
+         *     for nudity-detection.
+         */
+        post: operations["tryModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/avatar/appeal": {
         parameters: {
             query?: never;
@@ -1102,6 +1143,107 @@ export interface components {
             y: number;
             width: number;
             height: number;
+        };
+        ModelOption: {
+            /**
+             * @description float, int...
+             * @example float
+             */
+            type?: string;
+            default?: unknown;
+            minimum?: number;
+            maximum?: number;
+            description?: string;
+        };
+        ModelReport: {
+            metrics?: {
+                [key: string]: number;
+            };
+            latency_ratio_to_full_decode?: number;
+            /** Format: date-time */
+            created_at?: string;
+            /** @description Items each */
+            datasets?: {
+                [key: string]: number;
+            };
+            /** @description The full report, a path in the repository */
+            report?: string;
+        };
+        ModelVersion: {
+            version: string;
+            /**
+             * @description champion answers unpinned calls; a candidate is under evaluation
+             * @enum {string}
+             */
+            stage: "champion" | "candidate" | "retired";
+            description: string;
+            license: string;
+            /** @description null: not yet */
+            report: components["schemas"]["ModelReport"] | (never | null);
+        };
+        ModelEndpoints: {
+            /** @example /v1/models/smart-crop/predict */
+            predict: string;
+            /** @example /v1/models/smart-crop/versions/{version}/predict */
+            pinned: string;
+        };
+        Model: {
+            /** @example smart-crop */
+            name: string;
+            /** @example 1.0.0 */
+            champion: string;
+            /** @description The champion's options, passed as query parameters */
+            options: {
+                [key: string]: components["schemas"]["ModelOption"];
+            };
+            /** @description The model service's description of the result fields */
+            output: {
+                [key: string]: unknown;
+            };
+            /** @description Oldest first */
+            versions: components["schemas"]["ModelVersion"][];
+            endpoints: components["schemas"]["ModelEndpoints"];
+        };
+        ModelCatalog: {
+            models: components["schemas"]["Model"][];
+        };
+        SmartCropResult: {
+            crop: components["schemas"]["CropBox"];
+            faces: components["schemas"]["Face"][];
+            /** @enum {string} */
+            method: "faces" | "saliency";
+        } & {
+            [key: string]: unknown;
+        };
+        Detection: {
+            /** @example FACE_FEMALE */
+            label: string;
+            score: number;
+            /** @description [x, y, width, height] */
+            box: number[];
+        };
+        NudityResult: {
+            explicit: boolean;
+            reasons: string[];
+            threshold: number;
+            detections: components["schemas"]["Detection"][];
+        } & {
+            [key: string]: unknown;
+        };
+        ModelTry: {
+            /** @example smart-crop */
+            model: string;
+            /** @example 2.0.0 */
+            version: string;
+            /**
+             * @description champion answers unpinned calls; a candidate is under evaluation
+             * @enum {string}
+             */
+            stage: "champion" | "candidate" | "retired";
+            /** @description In the model service */
+            duration_ms: number;
+            /** @description The model's answer, unchanged; boxes in the pixels of the photo as shown (EXIF orientation applied) */
+            result: components["schemas"]["SmartCropResult"] | components["schemas"]["NudityResult"];
         };
         Appeal: {
             /**
@@ -2200,6 +2342,73 @@ export interface operations {
             401: components["responses"]["UNAUTHORIZED"];
             404: components["responses"]["NOT_FOUND"];
             409: components["responses"]["CONFLICT"];
+            422: components["responses"]["DEFAULT_ERROR"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description public, max-age=60 */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelCatalog"];
+                };
+            };
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    tryModel: {
+        parameters: {
+            query?: {
+                /** @description A served version; absent: the champion */
+                version?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description JPEG, PNG or WebP, read from the bytes; at most 10 MB and 40 megapixels. Never stored, never logged. */
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description no-store */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelTry"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            404: components["responses"]["NOT_FOUND"];
+            413: components["responses"]["DEFAULT_ERROR"];
+            415: components["responses"]["DEFAULT_ERROR"];
             422: components["responses"]["DEFAULT_ERROR"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
