@@ -248,6 +248,25 @@ describe('ModelsView: try it', () => {
     wrapper.unmount()
   })
 
+  it('takes a photo dropped on the drop zone, which is the labelled file input', async () => {
+    const { wrapper, calls } = await mounted({
+      'POST /models/smart-crop/try': { body: cropAnswer },
+    })
+    const zone = wrapper.get('.drop-zone')
+    expect(zone.element.tagName).toBe('LABEL') // the input inside takes the focus and the keys
+    expect(zone.find('[data-test="photo-input"]').exists()).toBe(true)
+    await zone.trigger('dragenter')
+    expect(zone.classes()).toContain('dragging')
+    const file = new File(['png'], 'dropped.png', { type: 'image/png' })
+    await zone.trigger('drop', { dataTransfer: { files: [file] } })
+    expect(zone.classes()).not.toContain('dragging')
+    expect(wrapper.get('[data-test="file-name"]').text()).toBe('dropped.png')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    expect((calls.at(-1)!.body as FormData).get('file')).toEqual(file)
+    wrapper.unmount()
+  })
+
   it('asks for a photo before sending anything', async () => {
     const { wrapper, calls } = await mounted({})
     await wrapper.get('form').trigger('submit')
