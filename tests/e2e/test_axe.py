@@ -104,6 +104,9 @@ def test_every_screen_has_no_axe_violations(themed, app_url: str, tmp_path: Path
     seen["account"] = visit(page, f"{app_url}/settings/account", "Delete account")
     seen["unknown handle"] = visit(page, f"{app_url}/@nobody_here", "Profile not found")
     seen["not found"] = visit(page, f"{app_url}/no/such/page", "Page not found")
+    page.goto(f"{app_url}/models")
+    expect(page.locator('[data-test="model"]')).to_have_count(2)  # the list, not "Loading…"
+    seen["models"] = violations(page)
 
     # The operator side: the same person made an admin (who is also a moderator).
     set_role(app_url, handle, "admin")

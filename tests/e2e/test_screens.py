@@ -108,6 +108,19 @@ def test_main_screens(screen: Screen, app_url: str, tmp_path: Path):
     screen.save("account")
 
 
+def test_models_screen(screen: Screen, app_url: str, tmp_path: Path):
+    """The public Models page with a smart-crop answer drawn over the photo."""
+    page = screen.page
+    page.goto(f"{app_url}/models")
+    expect(page.locator('[data-test="model"]')).to_have_count(2)
+    page.get_by_label("Model", exact=True).select_option("smart-crop")
+    page.locator('[data-test="photo-input"]').set_input_files(photo(tmp_path / "photo.jpg"))
+    page.get_by_role("button", name="Try smart-crop").click()
+    crop = page.locator('[data-test="overlay"] [data-test="box-crop"]')
+    expect(crop).to_be_visible(timeout=60_000)
+    screen.save("models")
+
+
 def test_two_factor_screens(screen: Screen, app_url: str):
     page, size = screen.page, screen.size
     handle = f"annie_{size}"  # one account per test: the screens share one store

@@ -100,6 +100,12 @@ const router = createRouter({
       meta: { requiresAuth: true, role: 'admin', title: 'Webhooks · Admin' },
     },
     {
+      path: paths.models,
+      name: 'models',
+      component: () => import('@/views/ModelsView.vue'),
+      meta: { title: 'Models' },
+    },
+    {
       path: paths['public-profile'],
       name: 'public-profile',
       component: () => import('@/views/PublicProfileView.vue'),
