@@ -30,14 +30,16 @@ def model_section(page: Page, name: str) -> Locator:
 
 
 def shown_at(box: Locator, img: Locator, scale: float) -> dict[str, float]:
-    """Where the browser drew `box`, relative to the photo, in the photo's own pixels."""
+    """Where the browser drew `box`, relative to the photo, in the photo's own pixels. The
+    drawn rectangle includes its stroke (screen pixels: non-scaling), half on each side."""
     drawn, photo_box = box.bounding_box(), img.bounding_box()
     assert drawn and photo_box
+    stroke = box.evaluate("el => parseFloat(getComputedStyle(el).strokeWidth)")
     return {
-        "x": (drawn["x"] - photo_box["x"]) / scale,
-        "y": (drawn["y"] - photo_box["y"]) / scale,
-        "width": drawn["width"] / scale,
-        "height": drawn["height"] / scale,
+        "x": (drawn["x"] + stroke / 2 - photo_box["x"]) / scale,
+        "y": (drawn["y"] + stroke / 2 - photo_box["y"]) / scale,
+        "width": (drawn["width"] - stroke) / scale,
+        "height": (drawn["height"] - stroke) / scale,
     }
 
 

@@ -5,8 +5,11 @@ import numpy as np
 import pytest
 
 from portrait_models import blazeface_onnx
+from portrait_models.crop import face_scan
 from portrait_models.crop.face_scan import STRETCH
-from tests.models.photos import ASTRONAUT_FACE, photo
+from portrait_models.crop.geometry import Rect
+from portrait_models.decoding import decode
+from tests.models.photos import ASTRONAUT_FACE, composite, encode, photo, resized
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +66,42 @@ def test_the_weights_ship_with_mediapipes_apache_licence():
     licence = blazeface_onnx.MODEL_FILE.parent / "LICENSE"
     assert blazeface_onnx.MODEL_FILE.stat().st_size > 100_000
     assert "Apache License" in licence.read_text() and "Version 2.0" in licence.read_text()
+
+
+class _Counting(blazeface_onnx.BlazeFaceDetector):
+    """Counts the arrays BlazeFace is run on (one whole-photo pass + tiles)."""
+
+    runs = 0
+
+    def detect_many(self, arrays):
+        self.runs += len(arrays)
+        return super().detect_many(arrays)
+
+
+def _two_people() -> tuple[object, tuple, tuple]:
+    """A 700x520 photo: the astronaut filling its left, again at a third of that size on
+    the right (a face too small for the whole-photo pass)."""
+    frame, large = composite((700, 520), 1.0, (0.0, 0.5), "rocket")
+    side, x, y = 512 // 3, 525, 40
+    frame[y : y + side, x : x + side] = resized(photo("astronaut"), side, side)
+    fx, fy, fw, fh = ASTRONAUT_FACE
+    return frame, large, (x + fx / 3, y + fy / 3, fw / 3, fh / 3)
+
+
+def _decoded(pixels):
+    return decode(encode(pixels, quality=90), max_pixels=10**8, decode_size=640)
+
+
+def test_tiles_are_spared_when_no_other_face_was_hinted():
+    """NudeNet (the hints) saw only the large face: one whole-photo pass, no tiles, so the
+    small face is not looked for; hinted, the tiles find it."""
+    frame, large, small = _two_people()
+    image = _decoded(frame)
+    sure_large = Rect(*large)
+    spared = _Counting()
+    faces = face_scan.find_faces(spared, image, [sure_large])
+    assert spared.runs == 1 and len(faces) == 1
+    looked = _Counting()
+    faces = face_scan.find_faces(looked, image, [sure_large, Rect(*small)])
+    assert looked.runs > 1
+    assert any(_iou((r.x, r.y, r.w, r.h), small) >= 0.4 for _, r in faces)

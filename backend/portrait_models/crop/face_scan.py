@@ -1,12 +1,13 @@
 """smart-crop 2's faces: BlazeFace over the whole image, then, only where small faces can
-matter, over a 3x3 grid of overlapping tiles (6x6 when the 3x3 found no sure face).
+matter, over a 3x3, then a 6x6 grid of overlapping tiles.
 
 The short-range BlazeFace sees faces down to about a tenth of the side it is given. One
 pass over the whole (letterboxed) image finds a portrait's face; a group's small faces need
 the tiles. The framing rules only care about faces at least a third of the main face's
-height, so when the first pass already found a face large enough that every such face would
-have been seen too, the tiles are skipped: portraits pay for one pass. (Only a sure face
-counts: a cat filling the frame must not hide the person beside it.)
+height, so the tiles are skipped when the first pass found a face large enough that every
+such face would have been seen too, or when NudeNet (run by moderation anyway) saw no face
+of that size elsewhere: portraits pay for one pass. (Only a sure face counts: a cat filling
+the frame must not hide the person beside it.)
 """
 
 from __future__ import annotations
@@ -22,22 +23,45 @@ MIN_SCORE = 0.6  # below it, on the real-face set, most detections were not face
 # A face seen this surely: on the real-face set and the composites every detection scored
 # >= 0.8 was a face, while cats, posters and textures scored 0.6-0.7.
 SURE = 0.8
-GRIDS = (3, 6)  # tiles per side of the second pass, and of a third when it found nothing
+GRIDS = (3, 6)  # tiles per side of each finer pass, run while _enough says no
 OVERLAP = 1.3  # a tile's side, as a share of side / GRID: a face on a seam is whole in one
 SEEN = 0.36  # a main face this share of the long side: faces a third its size were visible
+HINT_STRETCH = 1.3  # a NudeNet FACE box is brows to chin: about 1/1.3 of a forehead-to-chin one
 DUPLICATE = 0.3  # overlap (of the smaller box) from which two boxes are one face
 
 
-def find_faces(detector: BlazeFaceDetector, image: DecodedImage) -> list[tuple[float, Rect]]:
-    """(score, face box in original upright pixels), best first, one box per face."""
+def find_faces(
+    detector: BlazeFaceDetector, image: DecodedImage, hints: list[Rect]
+) -> list[tuple[float, Rect]]:
+    """(score, face box in original upright pixels), best first, one box per face.
+
+    ``hints``: faces another detector saw (NudeNet's FACE boxes, which moderation computed
+    anyway). With a sure face found, the tiles run only when a hint large enough to matter
+    lies where no face was found; with none, they look for a small one."""
     faces = _scan(detector, image, [(0, 0, image.pixels.shape[1], image.pixels.shape[0])])
-    largest = max((r.h for score, r in faces if score >= SURE), default=0.0)
-    if largest < SEEN * max(image.width, image.height):
-        for grid in GRIDS:
-            faces += _scan(detector, image, _tiles(image, grid))
-            if any(score >= SURE for score, _ in faces):  # finer only while none is sure
-                break
+    for grid in GRIDS:
+        if _enough(faces, hints, image):
+            break
+        faces = _dedupe(faces + _scan(detector, image, _tiles(image, grid)))
     return _dedupe(faces)
+
+
+def _enough(faces: list[tuple[float, Rect]], hints: list[Rect], image: DecodedImage) -> bool:
+    """Whether a finer look can be spared: a sure face was found, and either it is so large
+    that every face that matters was visible too, or no hint of such a face was missed."""
+    largest = max((r.h for score, r in faces if score >= SURE), default=0.0)
+    if largest >= SEEN * max(image.width, image.height):
+        return True
+    return bool(largest) and not _missed(hints, [r for _, r in faces], largest)
+
+
+def _missed(hints: list[Rect], found: list[Rect], main: float) -> bool:
+    """A hinted face that could matter (a third of the main face, in forehead-to-chin
+    terms) where no face was found."""
+    return any(
+        hint.h * HINT_STRETCH >= main / 3 and all(hint.intersection_area(f) == 0 for f in found)
+        for hint in hints
+    )
 
 
 def _tiles(image: DecodedImage, grid: int) -> list[tuple[int, int, int, int]]:

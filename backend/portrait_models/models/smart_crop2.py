@@ -9,9 +9,11 @@ from portrait_models import blazeface_onnx
 from portrait_models.config import Settings
 from portrait_models.crop import search
 from portrait_models.crop.face_scan import SURE, find_faces
+from portrait_models.crop.faces import nudenet_faces
 from portrait_models.crop.geometry import Rect, to_pixels
 from portrait_models.crop.saliency import saliency_crop
 from portrait_models.decoding import DecodedImage
+from portrait_models.models.nudity import detect
 from portrait_models.models.smart_crop import SmartCrop
 from portrait_models.nudenet_onnx import NudeNetDetector
 
@@ -38,16 +40,19 @@ class SmartCrop2(SmartCrop):
 
     @property
     def loaded(self) -> bool:
-        return self.faces.loaded
+        return self.faces.loaded and self.detector.loaded
 
     def load(self) -> None:
         self.faces.load()
+        self.detector.load()
 
     def predict(self, image: DecodedImage, *, aspect: float = 1.0,
                 detections: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
-        """``detections`` (NudeNet's, passed by the avatar pipeline) are not needed: the
-        faces come from BlazeFace. The argument stays so every version takes one call."""
-        scored = find_faces(self.faces, image)
+        """``detections``: NudeNet's for the same image (the avatar pipeline passes them;
+        else they are computed): its FACE boxes tell where BlazeFace must look closer."""
+        if detections is None:
+            detections = detect(self.detector, image)
+        scored = find_faces(self.faces, image, nudenet_faces(detections))
         if scored:
             sure = [r for s, r in scored if s >= SURE] or [r for _, r in scored]
             main = max(sure, key=lambda r: (r.h, -r.x, -r.y))
