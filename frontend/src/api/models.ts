@@ -1,90 +1,12 @@
 // Typed calls for the public model catalog and "Try it" (GET /models, POST /models/{name}/try).
-//
-// The types are written by hand from the API contract until the API's OpenAPI document has
-// them; then each becomes `Schemas['…']` from schema.d.ts in types.ts (same names), and this
-// block goes.
 import { request, upload, type Progress } from './client'
-
-export type ModelStage = 'champion' | 'candidate' | 'retired'
-
-/** A version's evaluation report, in headline numbers (the file is `report`). */
-export interface ModelReport {
-  /** Fractions 0..1, keyed "dataset.metric". */
-  metrics: Record<string, number>
-  latency_ratio_to_full_decode: number
-  created_at: string
-  /** Items per dataset. */
-  datasets: Record<string, number>
-  report: string
-}
-
-export interface ModelVersion {
-  version: string
-  stage: ModelStage
-  description: string
-  license: string
-  report: ModelReport | null
-}
-
-export interface ModelOption {
-  type: string
-  default?: unknown
-  minimum?: number
-  maximum?: number
-  description?: string
-}
-
-export interface CatalogModel {
-  name: string
-  champion: string
-  options: Record<string, ModelOption>
-  output: Record<string, unknown>
-  /** Oldest first. */
-  versions: ModelVersion[]
-  /** Paths on the model service; `pinned` has a `{version}` placeholder. */
-  endpoints: { predict: string; pinned: string }
-}
-
-export interface ModelCatalog {
-  models: CatalogModel[]
-}
-
-/** A box in the photo's natural pixels (EXIF orientation applied). */
-export interface PixelBox {
-  x: number
-  y: number
-  width: number
-  height: number
-}
-
-export interface SmartCropResult {
-  crop: PixelBox
-  faces: (PixelBox & { source: string })[]
-  method: 'faces' | 'saliency'
-}
-
-export interface NudityDetection {
-  label: string
-  score: number
-  /** [x, y, w, h] */
-  box: [number, number, number, number]
-}
-
-export interface NudityResult {
-  explicit: boolean
-  reasons: string[]
-  threshold: number
-  detections: NudityDetection[]
-}
-
-export interface ModelTryAnswer {
-  model: string
-  version: string
-  stage: ModelStage
-  duration_ms: number
-  result: SmartCropResult | NudityResult | Record<string, unknown>
-}
-// End of the hand-written types.
+import type {
+  CatalogModel,
+  ModelCatalog,
+  ModelTryAnswer,
+  NudityResult,
+  SmartCropResult,
+} from './types'
 
 export const listModels = () =>
   request<ModelCatalog>('GET', '/models', { anonymous: true }).then((r) => r.data.models)

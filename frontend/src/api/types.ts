@@ -53,3 +53,29 @@ export type MfaLogin = Schemas['MfaLogin']
 export type Reauth = Schemas['Reauth']
 export type TotpEnrolment = Schemas['TotpEnrolment']
 export type TotpDisable = Schemas['TotpDisable']
+
+// The Models page (GET /models, POST /models/{name}/try). The document's report fields are
+// optional, but the model service sends a version's report whole or not at all (null); and
+// a detection's box is exactly four numbers, which the generated `number[]` does not say.
+// These say what the API sends.
+export type ModelReport = Required<Schemas['ModelReport']>
+export type ModelVersion = Omit<Schemas['ModelVersion'], 'report'> & { report: ModelReport | null }
+export type ModelStage = ModelVersion['stage']
+export type ModelOption = Schemas['ModelOption']
+export type CatalogModel = Omit<Schemas['Model'], 'versions'> & { versions: ModelVersion[] }
+export type ModelCatalog = Omit<Schemas['ModelCatalog'], 'models'> & { models: CatalogModel[] }
+export type SmartCropResult = Schemas['SmartCropResult']
+/** `box` is [x, y, width, height]. */
+export type NudityDetection = Omit<Schemas['Detection'], 'box'> & {
+  box: [number, number, number, number]
+}
+// A result keeps the fields a new version adds (an index signature), so `Omit` would drop
+// its named fields: this mapped type replaces `detections` and keeps the rest.
+export type NudityResult = {
+  [K in keyof Schemas['NudityResult']]: K extends 'detections'
+    ? NudityDetection[]
+    : Schemas['NudityResult'][K]
+}
+export type ModelTryAnswer = Omit<Schemas['ModelTry'], 'result'> & {
+  result: SmartCropResult | NudityResult
+}

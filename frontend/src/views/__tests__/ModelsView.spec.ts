@@ -3,7 +3,7 @@ import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 
 import { fakeApi, problem, type Reply } from '@/api/__tests__/http'
-import type { CatalogModel, ModelTryAnswer, ModelVersion } from '@/api/models'
+import type { CatalogModel, ModelTryAnswer, ModelVersion } from '@/api/types'
 import ModelsView from '@/views/ModelsView.vue'
 
 const report = {
