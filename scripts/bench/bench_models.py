@@ -4,6 +4,7 @@ Pillow decode of the same image measured in the same run; never fails on timings
 
     .venv/bin/python scripts/bench/bench_models.py [--iterations 20] [--seconds 5]
                                                    [--skip-http] [--false-positives]
+                                                   [--targets smart-crop@2.0.0]
 
 1. In process: decode + model per endpoint (nudity-detection, smart-crop, the avatar
    pipeline) for a 640x480 and a 4000x3000 JPEG (skimage's astronaut placed off-centre).
@@ -11,6 +12,10 @@ Pillow decode of the same image measured in the same run; never fails on timings
 3. Throughput: images/s of concurrent clients against gunicorn with 1 and 2 workers.
 4. --false-positives: how many safe photos (skimage photos, variants, composites) the
    moderation policy flags at several thresholds.
+5. --targets NAME@VERSION: issue 13's speed targets for a candidate, served as champion
+   (a temporary stages file): its crop step against the champion's on the real-face set,
+   the 12 MP avatar pipeline over HTTP against a full decode of the same file, and 2
+   workers' pipeline throughput against their nudity-only throughput. Printed, never judged.
 The clients run on the same machine and take CPU from the service: numbers are a floor.
 Throughput is also printed as a ratio: images/s x the reference decode's median seconds (1.0 =
 as many images per second as one thread fully decodes).
@@ -19,10 +24,12 @@ as many images per second as one thread fully decodes).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -34,11 +41,20 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # tests.models.photos builds the sample images
 sys.path.insert(0, str(ROOT / "scripts" / "bench"))
 
-from benchlib import against_decode, free_port, pillow_decode, say, stop, timed  # noqa: E402
+from benchlib import (  # noqa: E402
+    against_decode,
+    free_port,
+    paired,
+    pillow_decode,
+    say,
+    stop,
+    timed,
+)
 
 from portrait_models import create_app, pipelines  # noqa: E402
 from portrait_models.config import EXPLICIT_LABELS  # noqa: E402
 from portrait_models.decoding import decode  # noqa: E402
+from portrait_models.lifecycle import stages  # noqa: E402
 from portrait_models.lifecycle.samples import composite, encode, photo, resized, safe_images  # noqa: E402
 
 GUNICORN_CONF = ROOT / "backend" / "portrait_models" / "gunicorn.conf.py"
@@ -177,6 +193,89 @@ def bench_throughput(data: dict[str, bytes], seconds: float, iterations: int) ->
             stop(process)
 
 
+def serving_as_champion(target: str, directory: Path) -> str:
+    """A copy of the stages file with ``target`` (name@version) as champion, the champion
+    as candidate; MODELS_STAGES_FILE points every service this run starts at it."""
+    name, _, version = target.partition("@")
+    current = stages.load()
+    champion = current.champion(name)
+    models = json.loads(json.dumps(current.models))
+    models[name]["versions"] |= {version: "champion", champion: "candidate"}
+    path = directory / "stages.json"
+    stages.save(stages.Stages(models=models), path)
+    os.environ["MODELS_STAGES_FILE"] = str(path)
+    return champion
+
+
+def bench_targets(target: str, data: dict[str, bytes], iterations: int, seconds: float) -> None:
+    name, _, version = target.partition("@")
+    with tempfile.TemporaryDirectory() as directory:
+        previous = serving_as_champion(target, Path(directory))
+        say(f"== targets of {target} (served as champion; {previous} pinned as the reference)")
+        crop_against(name, version, previous, iterations)
+        process, url = start_gunicorn(1)
+        try:
+            for size in ("portrait 4000x3000", "scene 4000x3000"):
+                ratio = pipeline_against_decode(url, data[size], iterations)
+                say(f"pipeline over HTTP, {size}: {ratio:.2f}x a full decode (target <= 0.4)")
+        finally:
+            stop(process)
+        process, url = start_gunicorn(2)
+        try:
+            image = data["portrait 640x480"]
+            rates = {e: throughput(url, ENDPOINTS[e], image, 4, seconds)
+                     for e in ("nudity-detection", "pipeline avatar")}  # fmt: skip
+            ratio = rates["pipeline avatar"] / rates["nudity-detection"]
+            pipeline, nudity = rates["pipeline avatar"], rates["nudity-detection"]
+            say(f"2 workers, portrait 640x480: pipeline {pipeline:.1f} images/s, nudity only "
+                f"{nudity:.1f}: {ratio:.2f}x (target >= 0.8)")  # fmt: skip
+        finally:
+            stop(process)
+
+
+def pipeline_against_decode(url: str, image: bytes, iterations: int) -> float:
+    session = requests.Session()
+    samples, reference = paired(
+        lambda: session.post(url + ENDPOINTS["pipeline avatar"], data=image),
+        lambda: pillow_decode(image),
+        iterations,
+    )
+    return statistics.median(samples) / statistics.median(reference)
+
+
+def crop_against(name: str, version: str, reference: str, iterations: int) -> None:
+    """The crop step alone (NudeNet's detections given, as in the pipeline) of both
+    versions on every real-face photo, in turns; the ratio of the summed medians."""
+    from portrait_models.lifecycle import datasets
+
+    service = create_app().extensions["portrait_models"]
+    try:
+        items = datasets.realfaces().items
+    except datasets.DatasetMissing as exc:
+        say(f"crop step: skipped ({exc})")
+        return
+    new, old = (service.registry.get(name, v) for v in (version, reference))
+    totals = [0.0, 0.0]
+    for item in items:
+        image = decode(item.data, max_pixels=service.settings.max_pixels,
+                       decode_size=service.settings.decode_size)  # fmt: skip
+        found = service.registry.get("nudity-detection").predict(image)["detections"]
+        for index, median in enumerate(crop_medians(new, old, image, found, iterations)):
+            totals[index] += median
+    say(f"crop step, {len(items)} real-face photos: {version} takes {totals[0] / totals[1]:.2f}x"
+        f" {reference}'s time ({totals[0] * 1000:.0f} vs {totals[1] * 1000:.0f} ms;"
+        " target <= 0.25)")  # fmt: skip
+
+
+def crop_medians(new, old, image, found, iterations: int) -> tuple[float, float]:
+    samples, references = paired(
+        lambda: new.predict(image, detections=found),
+        lambda: old.predict(image, detections=found),
+        max(1, iterations // 4),
+    )
+    return statistics.median(samples), statistics.median(references)
+
+
 def bench_false_positives() -> None:
     registry = create_app().extensions["portrait_models"].registry
     model = registry.get("nudity-detection")
@@ -199,6 +298,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--skip-http", action="store_true", help="in-process numbers only")
     parser.add_argument("--false-positives", action="store_true")
+    parser.add_argument("--targets", metavar="NAME@VERSION", help="issue 13's speed targets")
     args = parser.parse_args()
     say(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     data = images()
@@ -208,6 +308,8 @@ def main() -> None:
         sections.append(lambda: bench_throughput(data, args.seconds, args.iterations))
     if args.false_positives:
         sections.append(bench_false_positives)
+    if args.targets:
+        sections = [lambda: bench_targets(args.targets, data, args.iterations, args.seconds)]
     for section in sections:
         try:
             section()
