@@ -45,13 +45,21 @@ def frozen_api(ferret, models_url, tmp_path_factory):
         proxy.close()
 
 
-def test_workers_killed_mid_upload_leave_no_orphan_media_after_the_cleanup_pass(frozen_api):
+@pytest.fixture
+def media(frozen_api):
+    """The test's own connection to the media (not through the freezing proxy), closed
+    whatever the test's outcome: a leaked client would fail a later test with a warning."""
+    client, db = frozen_api[0].db()
+    with client:
+        yield db.media
+
+
+def test_workers_killed_mid_upload_leave_no_orphan_media_after_the_cleanup_pass(frozen_api, media):
     api, proxy = frozen_api
     account = signup(api.base)
     assert upload(api.base, account, seed=1).status_code == 200
     avatar = me(api.base, account).json()["avatar"]
     owner = account["user"]["id"]
-    client, db = api.db()
 
     proxy.arm(media_writes=2)
     outcome = {}
@@ -66,10 +74,16 @@ def test_workers_killed_mid_upload_leave_no_orphan_media_after_the_cleanup_pass(
     uploader.start()
     try:
         assert proxy.frozen.wait(30), "the upload never stored its media"
-        orphans = {d["_id"] for d in db.media.find({"owner": owner})} - avatar_keys(avatar)
-        assert len(orphans) == 2  # stored, never referenced: the swap did not happen
+
+        def two_orphans() -> set[str] | None:
+            found = {d["_id"] for d in media.find({"owner": owner})} - avatar_keys(avatar)
+            return found if len(found) == 2 else None
+
+        # The proxy freezes once the second write is forwarded; FerretDB may still be writing
+        # it when this (direct) read comes, so wait for both: stored, never referenced.
+        orphans = wait_until(two_orphans, "the two stored media items", timeout=30)
         # Fast-forward past the grace period for exactly these (nothing else runs now).
-        db.media.update_many(
+        media.update_many(
             {"_id": {"$in": sorted(orphans)}},
             {"$set": {"created_at": utcnow() - SWEEP_GRACE - timedelta(minutes=1)}},
         )
@@ -85,13 +99,11 @@ def test_workers_killed_mid_upload_leave_no_orphan_media_after_the_cleanup_pass(
     assert not set(api.worker_pids()) & set(old_workers)
 
     def owned_without_orphans() -> set[str] | None:
-        owned = {d["_id"] for d in db.media.find({"owner": owner}, {"_id": 1})}
+        owned = {d["_id"] for d in media.find({"owner": owner}, {"_id": 1})}
         return None if owned & orphans else owned
 
-    try:  # the new workers' start-up pass runs beside their first requests
-        owned = wait_until(owned_without_orphans, "the start-up cleanup pass", every=0.2)
-    finally:
-        client.close()
+    # the new workers' start-up pass runs beside their first requests
+    owned = wait_until(owned_without_orphans, "the start-up cleanup pass", every=0.2)
     assert owned == avatar_keys(avatar), "the start-up cleanup pass left orphans"
     assert me(api.base, account).json()["avatar"] == avatar
     assert_served(api.base, avatar)
