@@ -45,6 +45,7 @@ LOOSE_LIMITS = {
     "RATELIMIT_REFRESH": "10000 per minute",
     "RATELIMIT_AVATAR": "10000 per minute",
     "MODELS_TRY_RATE_LIMIT": "10000 per minute",
+    "MODELS_CATALOG_RATE_LIMIT": "10000 per minute",
     "LOGIN_DELAY_AFTER": 10000,
     "RATELIMIT_MAIL": "10000 per minute",
     "RATELIMIT_MAIL_IP": "10000 per minute",

@@ -77,6 +77,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "MODELS_TRY_RATE_LIMIT", str, "10 per minute", "Model tries (Models page) per client IP."
     ),
+    Option("MODELS_CATALOG_RATE_LIMIT", str, "60 per minute", "Model catalog reads per client IP."),
     Option("PROXY_HOPS", int, 0, "Trusted reverse proxies in front (for X-Forwarded-For)."),
     Option("MAX_REQUEST_BYTES", int, 12 * 1024 * 1024, "Largest request body accepted."),
     Option("JSON_MAX_BYTES", int, 64 * 1024, "Largest JSON request body (else 413)."),

@@ -141,6 +141,14 @@ def models_try_limit():
     )
 
 
+def models_catalog_limit():
+    """Catalog reads per client address (MODELS_CATALOG_RATE_LIMIT): public, and each one
+    asks the model service, so one address cannot keep it busy."""
+    return limiter.shared_limit(
+        configured("MODELS_CATALOG_RATE_LIMIT"), scope="models-catalog", key_func=address_key
+    )
+
+
 def refuse(limit: RequestLimit) -> None:
     """on_breach: a spent limit leaves through the one error path, as a domain error that
     says when the window it counts in starts again."""

@@ -211,7 +211,19 @@ def test_tries_are_rate_limited_per_address(make_app, model_service_url):
     assert 1 <= int(limited.headers["Retry-After"]) <= 60
     other = try_model(client, "smart-crop/try", text, environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 415
-    assert client.get(API).status_code == 200  # the catalog is not limited
+    assert client.get(API).status_code == 200  # the catalog has a budget of its own
+
+
+def test_catalog_reads_are_rate_limited_per_address(make_app, model_service_url):
+    """Each read asks the model service: one address cannot keep it busy."""
+    app = make_app(MODELS_URL=model_service_url, MODELS_CATALOG_RATE_LIMIT="2 per minute")
+    client = app.test_client()
+    for _ in range(2):
+        assert client.get(API).status_code == 200
+    limited = client.get(API)
+    assert_problem(limited, 429)
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    assert client.get(API, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 200
 
 
 def test_model_service_down_is_503_for_both(make_app, stopped_url):
@@ -296,7 +308,7 @@ def test_openapi_documents_both_endpoints(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     catalog = spec["paths"]["/api/v1/models"]["get"]
     assert catalog["operationId"] == "listModels" and catalog["tags"] == ["Models"]
-    assert set(catalog["responses"]) == {"200", "503", "default"}
+    assert set(catalog["responses"]) == {"200", "429", "503", "default"}
     tried = spec["paths"]["/api/v1/models/{name}/try"]["post"]
     assert tried["operationId"] == "tryModel"
     assert {"200", "400", "404", "413", "415", "422", "429", "503"} <= set(tried["responses"])

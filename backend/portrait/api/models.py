@@ -7,7 +7,7 @@ from flask import after_this_request
 from flask_smorest import Blueprint
 
 from portrait.api.avatar import MAX_BYTES, MAX_PIXELS
-from portrait.extensions import models_try_limit
+from portrait.extensions import models_catalog_limit, models_try_limit
 from portrait.http import multipart_upload_body, no_store, upload_bytes
 from portrait.schemas.models import ModelCatalogSchema, ModelTryQuerySchema, ModelTrySchema
 from portrait.services import model_catalog
@@ -32,7 +32,9 @@ TRY_BODY = multipart_upload_body(
 
 
 @bp.route("")
+@models_catalog_limit()
 @bp.response(200, ModelCatalogSchema, headers=PUBLIC)
+@bp.alt_response(429, response="TOO_MANY_REQUESTS")
 @bp.alt_response(503, response="SERVICE_UNAVAILABLE", description="Model service down")
 @bp.doc(operationId="listModels", security=[])
 def list_models():

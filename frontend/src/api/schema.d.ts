@@ -2368,6 +2368,7 @@ export interface operations {
                     "application/json": components["schemas"]["ModelCatalog"];
                 };
             };
+            429: components["responses"]["TOO_MANY_REQUESTS"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };

@@ -165,6 +165,13 @@ describe('ModelsView: the list', () => {
     wrapper.unmount()
   })
 
+  it('says how long to wait when the catalog is read too often', async () => {
+    const reply = { ...problem(429, {}), headers: { 'Retry-After': '30' } }
+    const { wrapper } = await mounted({ 'GET /models': reply })
+    expect(wrapper.get('[role="alert"]').text()).toBe('Too many attempts. Try again in 30 seconds.')
+    wrapper.unmount()
+  })
+
   it('says so when the model service is down', async () => {
     const { wrapper } = await mounted({ 'GET /models': problem(503, { detail: 'down' }) })
     expect(wrapper.get('[role="alert"]').text()).toMatch(/not available right now/)
