@@ -142,8 +142,8 @@ def models_try_limit():
 
 
 def models_catalog_limit():
-    """Catalog reads per client address (MODELS_CATALOG_RATE_LIMIT): public, and each one
-    asks the model service, so one address cannot keep it busy."""
+    """Catalog reads per client address (MODELS_CATALOG_RATE_LIMIT): public, and a read after
+    the API's 30 s copy expires asks the model service; a budget bounds any one address."""
     return limiter.shared_limit(
         configured("MODELS_CATALOG_RATE_LIMIT"), scope="models-catalog", key_func=address_key
     )

@@ -215,7 +215,8 @@ def test_tries_are_rate_limited_per_address(make_app, model_service_url):
 
 
 def test_catalog_reads_are_rate_limited_per_address(make_app, model_service_url):
-    """Each read asks the model service: one address cannot keep it busy."""
+    """A public read (the model service is asked when the API's copy has expired): one
+    address has a budget of its own, another address is not affected."""
     app = make_app(MODELS_URL=model_service_url, MODELS_CATALOG_RATE_LIMIT="2 per minute")
     client = app.test_client()
     for _ in range(2):
