@@ -25,6 +25,10 @@ class Rect:
         return self.x + self.w / 2
 
     @property
+    def cy(self) -> float:
+        return self.y + self.h / 2
+
+    @property
     def area(self) -> float:
         return self.w * self.h
 
