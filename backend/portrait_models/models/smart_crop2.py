@@ -24,8 +24,9 @@ class SmartCrop2(SmartCrop):
         "Avatar framing on MediaPipe's BlazeFace CNN face detector (short range, run at "
         "128 px over the whole photo, then over 3x3 tiles where small faces can matter). "
         "Rules: never slice a face (whole or out); keep the whole group when one crop holds "
-        "it with the main face >= 20% of its height, else frame the main person (face a "
-        "third of the crop height, eyes on the upper third). Without a face, a "
+        "it with the main face >= 20% of its height, else frame the main person with the "
+        "nearest neighbours one crop holds whole (face a third of the crop height where "
+        "it can be, eyes on the upper third). Without a face, a "
         "smartcrop.js-style saliency crop. Deterministic; boxes in original pixels."
     )
     license = (
