@@ -11,11 +11,16 @@ import requests
 from portrait.clients.model_service import CatalogEntry, ModelVersion
 from portrait.models import User
 from portrait.services import model_catalog
+from portrait_models.lifecycle import stages
 from tests.utils import images
 
 API = "/api/v1/models"
 BOUNDARY = "portrait-test-boundary-models"
 PROBLEM = "application/problem+json"
+# The stages file the model service serves from: the champion, and the other version
+CURRENT = stages.load()
+CROP = CURRENT.champion("smart-crop")
+(OTHER,) = [v for v in ("1.0.0", "2.0.0") if v != CROP]
 
 
 @pytest.fixture
@@ -74,13 +79,15 @@ def test_catalog_lists_every_model_with_its_versions(client, model_service_url):
     models = {entry["name"]: entry for entry in response.get_json()["models"]}
     assert set(models) == {"nudity-detection", "smart-crop"}
     crop = models["smart-crop"]
-    assert crop["champion"] == "1.0.0"
+    assert crop["champion"] == CROP
     aspect = crop["options"]["aspect"]
     assert set(aspect) == {"type", "default", "minimum", "maximum", "description"}
     assert (aspect["type"], aspect["default"]) == ("float", 1.0)
     assert crop["output"]["crop"]
     assert [v["version"] for v in crop["versions"]] == ["1.0.0", "2.0.0"]  # oldest first
-    assert [v["stage"] for v in crop["versions"]] == ["champion", "candidate"]
+    assert [v["stage"] for v in crop["versions"]] == [
+        CURRENT.stage("smart-crop", v) for v in ("1.0.0", "2.0.0")
+    ]
     assert crop["versions"][0]["description"] != crop["versions"][1]["description"]
     assert crop["endpoints"] == {
         "predict": "/v1/models/smart-crop/predict",
@@ -99,13 +106,13 @@ def test_catalog_lists_every_model_with_its_versions(client, model_service_url):
 @pytest.mark.parametrize(
     ("path", "query", "model_path", "version", "stage"),
     [
-        ("smart-crop/try", "?aspect=1.5", "smart-crop/predict?aspect=1.5", "1.0.0", "champion"),
+        ("smart-crop/try", "?aspect=1.5", "smart-crop/predict?aspect=1.5", CROP, "champion"),
         (
             "smart-crop/try",
-            "?version=2.0.0&aspect=1.5",
-            "smart-crop/versions/2.0.0/predict?aspect=1.5",
-            "2.0.0",
-            "candidate",
+            f"?version={OTHER}&aspect=1.5",
+            f"smart-crop/versions/{OTHER}/predict?aspect=1.5",
+            OTHER,
+            CURRENT.stage("smart-crop", OTHER),
         ),
         (
             "nudity-detection/try",
@@ -259,13 +266,13 @@ def test_nothing_is_stored(client):
 
 
 def _stale_copy() -> tuple[CatalogEntry, ...]:
-    """A catalog from before a (pretend) promotion: 2.0.0 the champion, 1.0.0 retired."""
+    """A catalog from a (pretend) other time: the other version champion, CROP retired."""
     versions = (
-        ModelVersion("1.0.0", "retired", "old words", "old license", None),
-        ModelVersion("2.0.0", "champion", "old words", "old license", None),
+        ModelVersion(CROP, "retired", "old words", "old license", None),
+        ModelVersion(OTHER, "champion", "old words", "old license", None),
     )
     predict = "/v1/models/smart-crop/predict"
-    return (CatalogEntry("smart-crop", "2.0.0", {}, {}, versions, predict),)
+    return (CatalogEntry("smart-crop", OTHER, {}, {}, versions, predict),)
 
 
 def test_a_stale_catalog_can_only_make_a_stale_stage_label(app, client, model_service_url):
@@ -278,18 +285,18 @@ def test_a_stale_catalog_can_only_make_a_stale_stage_label(app, client, model_se
     # Unpinned: the model service's champion answers, whatever the copy says.
     champion = try_model(client, "smart-crop/try", photo).get_json()
     assert champion["result"] == truth
-    assert (champion["version"], champion["stage"]) == ("1.0.0", "champion")
+    assert (champion["version"], champion["stage"]) == (CROP, "champion")
     # Pinned: the right version and result; only the label is the copy's (stale) one.
-    pinned = try_model(client, "smart-crop/try?version=1.0.0", photo).get_json()
+    pinned = try_model(client, f"smart-crop/try?version={CROP}", photo).get_json()
     assert pinned["result"] == truth
-    assert (pinned["version"], pinned["stage"]) == ("1.0.0", "retired")
+    assert (pinned["version"], pinned["stage"]) == (CROP, "retired")
     # A version the copy does not know makes it read again, at once.
     nudity = try_model(client, "nudity-detection/try?version=1.0.0", photo).get_json()
     assert nudity["stage"] == "champion"
     # And a copy older than the TTL is read again too.
     cache.get(_stale_copy, refresh=True)
     now[0] += model_catalog.CATALOG_TTL_SECONDS
-    pinned = try_model(client, "smart-crop/try?version=1.0.0", photo).get_json()
+    pinned = try_model(client, f"smart-crop/try?version={CROP}", photo).get_json()
     assert pinned["stage"] == "champion"
 
 

@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from portrait_models.lifecycle import stages
 from tests.e2e.flows import photo
 
 pytestmark = pytest.mark.e2e
 
-STAGES = {"smart-crop": ["champion", "candidate"], "nudity-detection": ["champion"]}
+CURRENT = stages.load()  # the stages file the model service serves from
+STAGES = {name: list(entry["versions"].values()) for name, entry in CURRENT.models.items()}
+CROP_CHAMPION = CURRENT.champion("smart-crop")
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +53,10 @@ def test_the_models_page_lists_the_models_and_draws_a_smart_crop(
     page.get_by_role("contentinfo").get_by_role("link", name="Models").click()
     expect(page).to_have_url(f"{app_url}/models")
     expect(page.get_by_role("heading", name="Models", level=1)).to_be_focused()
-    for name, stages in STAGES.items():
+    for name, labels in STAGES.items():
         section = model_section(page, name)
         expect(section).to_have_count(1)
-        for stage in stages:
+        for stage in labels:
             badge = section.locator('[data-test="stage"]').filter(has_text=re.compile(f"^{stage}$"))
             expect(badge.first).to_be_visible()
     # The committed reports' numbers, as percentages.
@@ -61,7 +64,7 @@ def test_the_models_page_lists_the_models_and_draws_a_smart_crop(
     expect(metrics.first).to_contain_text(re.compile(r"\d+\.\d%"))
 
     page.get_by_label("Model", exact=True).select_option("smart-crop")
-    expect(page.get_by_label("Version", exact=True)).to_have_value("1.0.0")  # the champion
+    expect(page.get_by_label("Version", exact=True)).to_have_value(CROP_CHAMPION)
     page.locator('[data-test="photo-input"]').set_input_files(astronaut)
     page.get_by_role("button", name="Try smart-crop").click()
     expect(page.get_by_role("status").filter(has_text="answered in")).to_be_visible(timeout=60_000)
@@ -69,7 +72,7 @@ def test_the_models_page_lists_the_models_and_draws_a_smart_crop(
     answer = json.loads(page.locator('[data-test="answer-json"]').inner_text())
     assert (answer["model"], answer["version"], answer["stage"]) == (
         "smart-crop",
-        "1.0.0",
+        CROP_CHAMPION,
         "champion",
     )
     result = answer["result"]
@@ -99,5 +102,6 @@ def test_the_models_page_lists_the_models_and_draws_a_smart_crop(
     assert img.get_attribute("src").startswith("blob:")
 
     curl = page.locator('[data-test="snippet-curl"]')
-    expect(curl).to_contain_text('"$MODELS_URL/v1/models/smart-crop/versions/1.0.0/predict"')
+    pinned = f'"$MODELS_URL/v1/models/smart-crop/versions/{CROP_CHAMPION}/predict"'
+    expect(curl).to_contain_text(pinned)
     assert page_errors == []

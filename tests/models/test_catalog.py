@@ -2,6 +2,7 @@
 
 import pytest
 
+from portrait_models.lifecycle import stages
 from tests.models.photos import jpeg
 
 NAMES = ("nudity-detection", "smart-crop")
@@ -12,7 +13,8 @@ def test_catalog_describes_every_model(models_client):
     models = {entry["name"]: entry for entry in body["models"]}
     assert set(models) == set(NAMES)
     for entry in models.values():
-        assert "1.0.0" in entry["versions"] and entry["champion"] == "1.0.0"
+        assert "1.0.0" in entry["versions"]
+        assert entry["champion"] == stages.load().champion(entry["name"])
         assert entry["description"] and entry["input"] and entry["output"]
         assert entry["predict"] == f"/v1/models/{entry['name']}/predict"
     assert "AGPL-3.0" in models["nudity-detection"]["license"]
@@ -35,21 +37,34 @@ def test_catalog_describes_each_version_with_its_own_model(models_client, regist
     crop = models["smart-crop"]["stages"]
     # The candidate is another method under another license than the champion: the catalog
     # must not give it the champion's words.
-    assert crop["2.0.0"]["stage"] == "candidate"
+    assert crop["2.0.0"]["stage"] == stages.load().stage("smart-crop", "2.0.0")
     assert crop["2.0.0"]["description"] != crop["1.0.0"]["description"]
     assert crop["2.0.0"]["license"] != crop["1.0.0"]["license"]
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_pinned_version_answers_like_latest(models_client, name):
+def test_pinned_champion_answers_like_latest(models_client, name):
+    champion = stages.load().champion(name)
     image = jpeg("astronaut")
     latest = models_client.post(f"/v1/models/{name}/predict", data=image).get_json()
-    pinned = models_client.post(f"/v1/models/{name}/versions/1.0.0/predict", data=image)
+    pinned = models_client.post(f"/v1/models/{name}/versions/{champion}/predict", data=image)
     assert pinned.status_code == 200
     assert pinned.get_json()["metadata"]["model"] == name
-    assert pinned.get_json()["metadata"]["version"] == "1.0.0"
+    assert pinned.get_json()["metadata"]["version"] == champion
     assert pinned.get_json()["metadata"]["duration_ms"] > 0
     assert pinned.get_json()["result"] == latest["result"]
+
+
+def test_a_retired_version_still_answers_pinned(models_client):
+    """1.0.0 of smart-crop, retired by the promotion of 2.0.0: callable, with its own method."""
+    assert stages.load().stage("smart-crop", "1.0.0") == "retired"
+    image = jpeg("astronaut")
+    old = models_client.post("/v1/models/smart-crop/versions/1.0.0/predict", data=image)
+    assert old.status_code == 200 and old.get_json()["metadata"]["version"] == "1.0.0"
+    assert old.get_json()["result"]["faces"][0]["source"] == "haar+nudenet"
+    latest = models_client.post("/v1/models/smart-crop/predict", data=image).get_json()
+    assert latest["metadata"]["version"] == "2.0.0"
+    assert latest["result"]["faces"][0]["source"] == "blazeface"
 
 
 @pytest.mark.parametrize(

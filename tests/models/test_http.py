@@ -14,7 +14,12 @@ from portrait.clients import (
     ModelServiceClient,
     ModelServiceUnavailable,
 )
+from portrait_models.lifecycle import stages
 from tests.models.photos import composite, encode, jpeg
+
+CURRENT = stages.load()  # the stages file the service serves from
+CROP = CURRENT.champion("smart-crop")
+(OTHER,) = [v for v in ("1.0.0", "2.0.0") if v != CROP]
 
 IMAGES = {
     "astronaut": lambda: jpeg("astronaut"),
@@ -50,7 +55,7 @@ def test_pipeline_equals_the_two_separate_calls(service_url, name):
         "nudity-detection",
         "1.0.0",
     )
-    assert (models["crop"]["model"], models["crop"]["version"]) == ("smart-crop", "1.0.0")
+    assert (models["crop"]["model"], models["crop"]["version"]) == ("smart-crop", CROP)
     assert body["metadata"]["duration_ms"] >= models["moderation"]["duration_ms"]
 
 
@@ -58,20 +63,23 @@ def test_client_analyze_avatar_returns_typed_results(client):
     analysis = client.analyze_avatar(jpeg("astronaut"), content_type="image/jpeg")
     assert isinstance(analysis, AvatarAnalysis)
     assert analysis.explicit is False and analysis.reasons == ()
-    assert analysis.method == "faces" and analysis.faces[0].source == "haar+nudenet"
+    assert analysis.method == "faces"
+    assert analysis.faces[0].source == {"1.0.0": "haar+nudenet", "2.0.0": "blazeface"}[CROP]
     assert isinstance(analysis.crop, Box) and analysis.crop.width == analysis.crop.height
     assert (analysis.image_width, analysis.image_height) == (512, 512)
     assert analysis.detections[0].label == "FACE_FEMALE"
     assert (analysis.moderation_model, analysis.moderation_version) == ("nudity-detection", "1.0.0")
-    assert (analysis.crop_model, analysis.crop_version) == ("smart-crop", "1.0.0")
+    assert (analysis.crop_model, analysis.crop_version) == ("smart-crop", CROP)
     assert analysis.threshold == 0.25 and analysis.duration_ms > 0
 
 
 def test_client_predict_latest_and_pinned(client):
     image = jpeg("rocket")
     latest = client.predict("smart-crop", image, aspect=1.5)
-    pinned = client.predict("smart-crop", image, version="1.0.0", aspect=1.5)
-    assert latest.result == pinned.result and pinned.version == "1.0.0"
+    pinned = client.predict("smart-crop", image, version=CROP, aspect=1.5)
+    assert latest.result == pinned.result and pinned.version == CROP
+    other = client.predict("smart-crop", image, version=OTHER, aspect=1.5)
+    assert other.version == OTHER
     crop = latest.result["crop"]
     assert crop["width"] / crop["height"] == pytest.approx(1.5, rel=0.01)
 
@@ -80,9 +88,11 @@ def test_client_list_models_reads_the_catalog_typed(client, registry):
     catalog = {entry.name: entry for entry in client.list_models()}
     assert set(catalog) == {"nudity-detection", "smart-crop"}
     crop = catalog["smart-crop"]
-    assert crop.champion == "1.0.0" and crop.predict == "/v1/models/smart-crop/predict"
+    assert crop.champion == CROP and crop.predict == "/v1/models/smart-crop/predict"
     assert [v.version for v in crop.versions] == ["1.0.0", "2.0.0"]  # oldest first
-    assert [v.stage for v in crop.versions] == ["champion", "candidate"]
+    assert [v.stage for v in crop.versions] == [
+        CURRENT.stage("smart-crop", v) for v in ("1.0.0", "2.0.0")
+    ]
     for version in crop.versions:
         assert version.description == registry.get("smart-crop", version.version).description
     assert crop.options["aspect"]["default"] == 1.0 and crop.output

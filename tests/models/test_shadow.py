@@ -10,6 +10,7 @@ import requests
 from werkzeug.serving import make_server
 
 from portrait_models import create_app
+from portrait_models.lifecycle import stages
 from portrait_models.models import FACTORIES
 from portrait_models.models.smart_crop import SmartCrop
 from tests.models.photos import jpeg
@@ -64,7 +65,9 @@ def _summary(url):
 
 def test_answers_do_not_wait_for_the_candidate_and_are_unchanged(shadowed, models_client):
     image = jpeg("astronaut")
-    expected = models_client.post("/v1/models/smart-crop/predict", data=image).get_json()
+    # the fixture's champion is 1.0.0 (its own stages file): what 1.0.0 answers, pinned
+    expected = models_client.post("/v1/models/smart-crop/versions/1.0.0/predict", data=image)
+    expected = expected.get_json()
     for path in ("/v1/models/smart-crop/predict", "/v1/pipelines/avatar"):
         answer = requests.post(shadowed + path, data=image, timeout=60)  # candidate held
         assert answer.status_code == 200
@@ -98,7 +101,8 @@ def test_pinned_calls_are_not_shadowed_and_other_models_report_none(shadowed):
 
 @pytest.mark.parametrize(
     ("shadow", "message"),
-    [(("smart-crop",), "name@version"), (("smart-crop@1.0.0",), "champion itself"),
+    [(("smart-crop",), "name@version"),
+     ((f"smart-crop@{stages.load().champion('smart-crop')}",), "champion itself"),
      (("smart-crop@3.0.0",), "no version")],
 )  # fmt: skip
 def test_a_bad_shadow_setting_stops_the_start(shadow, message):

@@ -98,11 +98,15 @@ def test_champion_change_keeps_history_and_knows_the_previous_one(tmp_path):
 
 def test_catalog_shows_each_versions_stage(models_client):
     models = {m["name"]: m for m in models_client.get("/v1/models").get_json()["models"]}
+    current = load()  # the stages file the service serves from
     for entry in models.values():
-        assert entry["champion"] == "1.0.0"
-        assert entry["stages"]["1.0.0"]["stage"] == "champion"
-        report = entry["stages"]["1.0.0"]["report"]  # why it serves: its measured numbers
+        champion = current.champion(entry["name"])
+        assert entry["champion"] == champion
+        assert entry["stages"][champion]["stage"] == "champion"
+        report = entry["stages"][champion]["report"]  # why it serves: its measured numbers
         assert report["metrics"] and report["datasets"]["realfaces"] == 36
-        assert report["report"].endswith(f"{entry['name']}-1.0.0.json")
+        assert report["report"].endswith(f"{entry['name']}-{champion}.json")
+        for version, staged in entry["stages"].items():
+            assert staged["stage"] == current.stage(entry["name"], version)
     body = models_client.post("/v1/models/smart-crop/predict", data=jpeg("astronaut")).get_json()
     assert body["metadata"]["version"] == models["smart-crop"]["champion"]

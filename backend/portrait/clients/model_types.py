@@ -52,7 +52,8 @@ class Detection:
 
 @dataclass(frozen=True)
 class Face:
-    """A face the crop model used; ``source`` is the detector (``haar`` or ``nudenet``)."""
+    """A face the crop model used; ``source`` is the detector (``blazeface``; 1.0.0's
+    ``haar``, ``nudenet``, ``haar+nudenet``)."""
 
     box: Box
     source: str

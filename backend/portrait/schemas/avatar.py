@@ -27,7 +27,9 @@ class CropUpdateSchema(CropBoxSchema, InputSchema):
 
 
 class FaceSchema(CropBoxSchema):
-    source = fields.String(metadata={"description": "Detector that found it (haar, nudenet)"})
+    source = fields.String(
+        metadata={"description": "Detector that found it (blazeface; haar, nudenet in 1.0.0)"}
+    )
 
 
 class MasterSchema(ma.Schema):

@@ -854,7 +854,7 @@ export interface components {
             y: number;
             width: number;
             height: number;
-            /** @description Detector that found it (haar, nudenet) */
+            /** @description Detector that found it (blazeface; haar, nudenet in 1.0.0) */
             source?: string;
         };
         ModerationSummary: {
