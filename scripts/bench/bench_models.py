@@ -12,8 +12,9 @@ Pillow decode of the same image measured in the same run; never fails on timings
 3. Throughput: images/s of concurrent clients against gunicorn with 1 and 2 workers.
 4. --false-positives: how many safe photos (skimage photos, variants, composites) the
    moderation policy flags at several thresholds.
-5. --targets NAME@VERSION: issue 13's speed targets for a candidate, served as champion
-   (a temporary stages file): its crop step against the champion's on the real-face set,
+5. --targets NAME@VERSION: issue 13's speed targets for a version, served as champion
+   (a temporary stages file): its crop step on the real-face set against the champion's
+   (or, for the champion itself, the one it replaced: smart-crop 2.0.0 against 1.0.0),
    the 12 MP avatar pipeline over HTTP against a full decode of the same file, and 2
    workers' pipeline throughput against their nudity-only throughput. Printed, never judged.
 The clients run on the same machine and take CPU from the service: numbers are a floor.
@@ -194,17 +195,19 @@ def bench_throughput(data: dict[str, bytes], seconds: float, iterations: int) ->
 
 
 def serving_as_champion(target: str, directory: Path) -> str:
-    """A copy of the stages file with ``target`` (name@version) as champion, the champion
-    as candidate; MODELS_STAGES_FILE points every service this run starts at it."""
+    """A copy of the stages file with ``target`` (name@version) as champion; MODELS_STAGES_FILE
+    points every service this run starts at it. Returns the reference it is measured
+    against: today's champion, or, when ``target`` is the champion, the one it replaced."""
     name, _, version = target.partition("@")
     current = stages.load()
     champion = current.champion(name)
+    reference = champion if champion != version else stages.previous_champion(current, name)
     models = json.loads(json.dumps(current.models))
-    models[name]["versions"] |= {version: "champion", champion: "candidate"}
+    models[name]["versions"] |= {reference: "candidate", version: "champion"}
     path = directory / "stages.json"
     stages.save(stages.Stages(models=models), path)
     os.environ["MODELS_STAGES_FILE"] = str(path)
-    return champion
+    return reference
 
 
 def bench_targets(target: str, data: dict[str, bytes], iterations: int, seconds: float) -> None:
