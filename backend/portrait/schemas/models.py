@@ -53,7 +53,7 @@ class ModelEndpointsSchema(ma.Schema):
 
 class ModelSchema(ma.Schema):
     name = fields.String(required=True, metadata={"example": "smart-crop"})
-    champion = fields.String(required=True, metadata={"example": "1.0.0"})
+    champion = fields.String(required=True, metadata={"example": "2.0.0"})
     options = fields.Dict(
         keys=fields.String(),
         values=fields.Nested(ModelOptionSchema),
@@ -78,11 +78,21 @@ class ModelCatalogSchema(ma.Schema):
 
 class ModelTryQuerySchema(InputSchema):
     """`version`, and the model's options: every other parameter is passed on to it (the
-    view loads it with unknown=INCLUDE: webargs' query default, EXCLUDE, beats Meta's)."""
+    view loads it with unknown=INCLUDE: webargs' query default, EXCLUDE, beats Meta's).
+    Today's options are declared too, typed, so generated clients can send them; their
+    ranges are the model service's to enforce (the catalog's `options`)."""
 
     version = fields.String(
         validate=validate.Length(min=1, max=64),
         metadata={"description": "A served version; absent: the champion"},
+    )
+    aspect = fields.Float(
+        allow_nan=False,
+        metadata={"description": "smart-crop: crop width / height (catalog: 0.2-5, default 1)"},
+    )
+    threshold = fields.Float(
+        allow_nan=False,
+        metadata={"description": "nudity-detection: the policy's score bar (catalog: 0.25-1)"},
     )
 
 

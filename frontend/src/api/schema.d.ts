@@ -1190,7 +1190,7 @@ export interface components {
         Model: {
             /** @example smart-crop */
             name: string;
-            /** @example 1.0.0 */
+            /** @example 2.0.0 */
             champion: string;
             /** @description The champion's options, passed as query parameters */
             options: {
@@ -2378,6 +2378,10 @@ export interface operations {
             query?: {
                 /** @description A served version; absent: the champion */
                 version?: string;
+                /** @description smart-crop: crop width / height (catalog: 0.2-5, default 1) */
+                aspect?: number;
+                /** @description nudity-detection: the policy's score bar (catalog: 0.25-1) */
+                threshold?: number;
             };
             header?: never;
             path: {
