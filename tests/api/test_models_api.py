@@ -4,13 +4,16 @@ and against one that is down or answers nonsense."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 import requests
+from werkzeug.serving import make_server
 
 from portrait.clients.model_service import CatalogEntry, ModelVersion
 from portrait.models import User
 from portrait.services import model_catalog
+from portrait_models.app import create_app as create_models_app
 from portrait_models.lifecycle import stages
 from tests.utils import images
 
@@ -264,6 +267,22 @@ def test_model_service_nonsense_is_503_for_both(make_app, canned_models, status,
     client = make_app(MODELS_URL=canned_models(status, body)).test_client()
     assert_problem(client.get(API), 503)
     assert_problem(try_model(client, "smart-crop/try", images.jpeg()), 503)
+
+
+def test_the_model_services_own_pixel_limit_stays_a_413(make_app, model_service_url):
+    """A model service whose MODELS_MAX_PIXELS is under the API's: its 413 reaches the
+    visitor as a 413 with its reason, not as a 422."""
+    strict = create_models_app({"max_pixels": 10_000, "preload": False})
+    server = make_server("127.0.0.1", 0, strict, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = make_app(MODELS_URL=f"http://127.0.0.1:{server.server_port}").test_client()
+        body = assert_problem(try_model(client, "smart-crop/try", images.jpeg()), 413)
+        assert "pixel" in body["detail"].lower(), body
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 def test_nothing_is_stored(client):

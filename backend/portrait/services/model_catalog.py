@@ -25,7 +25,13 @@ from portrait.clients.model_service import (
     ModelServiceUnavailable,
     ModelVersion,
 )
-from portrait.errors import InputRefused, ModelUnavailable, NotFound, UnsupportedMediaType
+from portrait.errors import (
+    InputRefused,
+    ModelUnavailable,
+    NotFound,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from portrait.services import avatar_models
 from portrait.services.avatar_decode import check_header
 
@@ -81,6 +87,8 @@ def _mapped_errors() -> Iterator[None]:
     except ModelInputRefused as exc:
         if exc.status == 404:
             raise NotFound(exc.detail or "No such model or version.") from exc
+        if exc.status == 413:  # the model service's own pixel limit, if set under the API's
+            raise PayloadTooLarge(exc.detail or "The photo has too many pixels.") from exc
         raise InputRefused(exc.detail or "The model refused this input.") from exc
 
 
