@@ -80,25 +80,21 @@ def frame(
     attempts = [*_groups(group, aspect, max_h), ([main], max_h)]
     for (kept, top), margin in itertools.product(attempts, (MARGIN, 0.0)):
         padded = [_pad(f, margin, width, height) for f in kept]
+        subject = _union(padded)
         need = max(_need(kept, aspect), _need(padded, aspect))
         low = max(need, MIN_CROP)
         portrait = np.append(main.h / SHARES, need * 1.15)
-        crops = _allowed(_candidates(_union(padded), _within(portrait, low, top), aspect, width,
-                                     height), padded, near)  # fmt: skip
-        if not len(crops) or main.h / crops[:, 3].max() > SHARES.max():
-            # a near face bounds the crop below the portrait's heights: the tallest crop
-            # that still leaves it out frames a large main face best, so try a finer ladder
-            ladder = np.append(portrait, np.geomspace(low, top, LADDER))
-            crops = _allowed(_candidates(_union(padded), _within(ladder, low, top), aspect,
-                                         width, height), padded, near)  # fmt: skip
+        # The portrait's heights, unless a near face bounds the crop below them: then the
+        # tallest crop that still leaves it out frames a large main face best (a finer ladder).
+        for heights in (portrait, np.append(portrait, np.geomspace(low, top, LADDER))):
+            heights = np.unique(np.clip(heights, low, top))
+            crops = _allowed(_candidates(subject, heights, aspect, width, height), padded, near)
+            if len(crops) and main.h / crops[:, 3].max() <= SHARES.max():
+                break
         if len(crops):
             return _best(crops, main, _union(kept))
     return _best(_candidates(main, np.array([min(max(main.h * 3, MIN_CROP), max_h)]),
                              aspect, width, height), main, main)  # fmt: skip
-
-
-def _within(heights: np.ndarray, low: float, top: float) -> np.ndarray:
-    return np.unique(np.clip(heights, low, top))
 
 
 def _allowed(crops: np.ndarray, kept: list[Rect], near: list[Rect]) -> np.ndarray:
