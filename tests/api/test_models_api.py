@@ -14,16 +14,13 @@ from portrait.clients.model_service import CatalogEntry, ModelVersion
 from portrait.models import User
 from portrait.services import model_catalog
 from portrait_models.app import create_app as create_models_app
-from portrait_models.lifecycle import stages
 from tests.utils import images
+from tests.utils.model_stages import CROP, CROP_STAGES, CROP_VERSIONS, CURRENT
+from tests.utils.model_stages import CROP_OTHER as OTHER
 
 API = "/api/v1/models"
 BOUNDARY = "portrait-test-boundary-models"
 PROBLEM = "application/problem+json"
-# The stages file the model service serves from: the champion, and the other version
-CURRENT = stages.load()
-CROP = CURRENT.champion("smart-crop")
-(OTHER,) = [v for v in ("1.0.0", "2.0.0") if v != CROP]
 
 
 @pytest.fixture
@@ -87,10 +84,8 @@ def test_catalog_lists_every_model_with_its_versions(client, model_service_url):
     assert set(aspect) == {"type", "default", "minimum", "maximum", "description"}
     assert (aspect["type"], aspect["default"]) == ("float", 1.0)
     assert crop["output"]["crop"]
-    assert [v["version"] for v in crop["versions"]] == ["1.0.0", "2.0.0"]  # oldest first
-    assert [v["stage"] for v in crop["versions"]] == [
-        CURRENT.stage("smart-crop", v) for v in ("1.0.0", "2.0.0")
-    ]
+    assert [v["version"] for v in crop["versions"]] == list(CROP_VERSIONS)  # oldest first
+    assert [v["stage"] for v in crop["versions"]] == CROP_STAGES
     assert crop["versions"][0]["description"] != crop["versions"][1]["description"]
     assert crop["endpoints"] == {
         "predict": "/v1/models/smart-crop/predict",

@@ -12,14 +12,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from portrait_models.lifecycle import stages
 from tests.e2e.flows import photo
+from tests.utils.model_stages import CROP as CROP_CHAMPION
+from tests.utils.model_stages import CURRENT
 
 pytestmark = pytest.mark.e2e
 
-CURRENT = stages.load()  # the stages file the model service serves from
 STAGES = {name: list(entry["versions"].values()) for name, entry in CURRENT.models.items()}
-CROP_CHAMPION = CURRENT.champion("smart-crop")
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,9 @@ from portrait.clients import (
     ModelServiceClient,
     ModelServiceUnavailable,
 )
-from portrait_models.lifecycle import stages
 from tests.models.photos import composite, encode, jpeg
-
-CURRENT = stages.load()  # the stages file the service serves from
-CROP = CURRENT.champion("smart-crop")
-(OTHER,) = [v for v in ("1.0.0", "2.0.0") if v != CROP]
+from tests.utils.model_stages import CROP, CROP_STAGES, CROP_VERSIONS
+from tests.utils.model_stages import CROP_OTHER as OTHER
 
 IMAGES = {
     "astronaut": lambda: jpeg("astronaut"),
@@ -89,10 +86,8 @@ def test_client_list_models_reads_the_catalog_typed(client, registry):
     assert set(catalog) == {"nudity-detection", "smart-crop"}
     crop = catalog["smart-crop"]
     assert crop.champion == CROP and crop.predict == "/v1/models/smart-crop/predict"
-    assert [v.version for v in crop.versions] == ["1.0.0", "2.0.0"]  # oldest first
-    assert [v.stage for v in crop.versions] == [
-        CURRENT.stage("smart-crop", v) for v in ("1.0.0", "2.0.0")
-    ]
+    assert [v.version for v in crop.versions] == list(CROP_VERSIONS)  # oldest first
+    assert [v.stage for v in crop.versions] == CROP_STAGES
     for version in crop.versions:
         assert version.description == registry.get("smart-crop", version.version).description
     assert crop.options["aspect"]["default"] == 1.0 and crop.output
