@@ -9,6 +9,7 @@ import pytest
 
 from portrait_models.config import Settings
 from portrait_models.lifecycle import cli, gate, reports, stages
+from portrait_models.lifecycle.datasets import DatasetMissing
 from portrait_models.lifecycle.evaluate import evaluate
 from portrait_models.models import FACTORIES
 from portrait_models.models.smart_crop import SmartCrop
@@ -33,6 +34,16 @@ def test_the_champions_report_reproduces_and_meets_its_floors(name):
         rule = next(r for r in gate.RULES[name] if r.metric == metric)
         got = gate.value(fresh, metric)
         assert got >= floor if rule.higher_is_better else got <= floor, (metric, got, floor)
+
+
+def test_evaluate_reads_the_real_face_set_where_the_setting_says(tmp_path, monkeypatch):
+    """MODELS_EVAL_REALFACES is where evaluate looks, as its refusal message tells the
+    user, not only the command line's --realfaces (the reproduction check above relies on it
+    when the clone is not beside ../shared)."""
+    elsewhere = tmp_path / "realfaces"
+    monkeypatch.setenv("MODELS_EVAL_REALFACES", str(elsewhere))
+    with pytest.raises(DatasetMissing, match=str(elsewhere)):
+        evaluate(name="smart-crop", version="2.0.0", settings=Settings.load())
 
 
 @pytest.fixture(scope="module")

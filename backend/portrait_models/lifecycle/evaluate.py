@@ -147,10 +147,11 @@ SUITES = {
 def evaluate(
     *, name: str, version: str, settings: Settings, realfaces_dir: Path | str | None = None
 ) -> dict[str, Any]:
-    """Runs the suite of ``name`` on ``version`` and returns its report (not written)."""
+    """Runs the suite of ``name`` on ``version`` and returns its report (not written).
+    The real-face set: ``realfaces_dir``, else MODELS_EVAL_REALFACES, else beside the clone."""
     if name not in SUITES:
         raise ValueError(f"no evaluation suite for {name}; have {sorted(SUITES)}")
-    sets = SUITES[name]() + [datasets.realfaces(realfaces_dir)]
+    sets = SUITES[name]() + [datasets.realfaces(realfaces_dir or settings.realfaces_dir or None)]
     detector = NudeNetDetector(threads=settings.ort_threads)
     model = model_of(name, version, settings, detector)
     model.load()
